@@ -1,0 +1,65 @@
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_create
+from core.embedded_redis import embedded_redis_argv, wait_for_redis
+from core.redis import get_redis
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server():
+    """A private Redis for this pytest process, unless REDIS_URL points at one (as in CI)."""
+    socket_path = Path(settings.TEST_REDIS_SOCKET)
+    if f"unix://{socket_path}?db=0" != settings.REDIS_URL:
+        yield settings.REDIS_URL
+        return
+    socket_path.parent.mkdir(parents=True, exist_ok=True)
+    socket_path.unlink(missing_ok=True)
+    process = subprocess.Popen(
+        embedded_redis_argv(socket_path, socket_path.parent, persist=False),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_redis(socket_path, process)
+        yield settings.REDIS_URL
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def clean_redis(redis_server):
+    """Rate-limit counters and heartbeats must not leak from one test into the next."""
+    get_redis().flushdb()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def token_for(db):
+    def make(user, name="test") -> str:
+        return api_token_create(user=user, name=name)[1]
+
+    return make
+
+
+@pytest.fixture
+def auth_client(user, token_for) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
+    client.user = user
+    return client

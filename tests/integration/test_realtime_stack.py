@@ -1,0 +1,62 @@
+"""The real stack: daphne + a Celery worker + Redis, a real WebSocket client and HTTP client."""
+
+import asyncio
+import json
+import urllib.request
+
+import pytest
+import websockets
+
+from accounts.services import api_token_create
+from tests.factories import UserFactory
+from tests.integration.stack import running_stack
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def http(method: str, url: str, token: str) -> tuple[int, dict]:
+    request = urllib.request.Request(url, method=method, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, json.loads(response.read())
+
+
+async def receive(ws, timeout: float = 15) -> dict:
+    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
+
+
+@pytest.fixture(scope="module")
+def stack(django_db_setup, tmp_path_factory):
+    with running_stack(tmp_path_factory.mktemp("stack")) as base_url:
+        yield base_url
+
+
+async def test_an_event_published_by_a_celery_task_reaches_a_websocket_client(stack):
+    user = await asyncio.to_thread(UserFactory)
+    _, token = await asyncio.to_thread(api_token_create, user=user, name="it")
+    ws_url = stack.replace("http://", "ws://") + "/api/v1/ws"
+
+    async with websockets.connect(ws_url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        assert (await receive(ws))["type"] == "auth"
+        await ws.send(json.dumps({"type": "subscribe", "channel": f"user:{user.pk}"}))
+        assert await receive(ws) == {"type": "subscribed", "channel": f"user:{user.pk}"}
+
+        status, body = await asyncio.to_thread(http, "POST", f"{stack}/api/v1/realtime/ping", token)
+        assert status == 202
+
+        event = await receive(ws)
+        assert event["type"] == "event"
+        assert event["channel"] == f"user:{user.pk}"
+        assert event["data"]["eventType"] == "PING"
+        assert event["data"]["payload"]["nonce"] == body["data"]["nonce"]
+        assert event["data"]["payload"]["worker"].startswith("it-"), "published by the Celery worker process"
+
+
+async def test_health_sees_the_worker_heartbeat(stack):
+    def health() -> dict:
+        with urllib.request.urlopen(f"{stack}/health", timeout=10) as response:
+            return json.loads(response.read())
+
+    report = await asyncio.to_thread(health)
+    assert report["components"]["workers"] == "healthy"
+    assert report["workers"] == 1
