@@ -30,9 +30,14 @@ def stack(django_db_setup, tmp_path_factory):
         yield base_url
 
 
-async def test_an_event_published_by_a_celery_task_reaches_a_websocket_client(stack):
-    user = await asyncio.to_thread(UserFactory)
-    _, token = await asyncio.to_thread(api_token_create, user=user, name="it")
+@pytest.fixture
+def member(transactional_db):
+    user = UserFactory()
+    return user, api_token_create(user=user, name="it")[1]
+
+
+async def test_an_event_published_by_a_celery_task_reaches_a_websocket_client(stack, member):
+    user, token = member
     ws_url = stack.replace("http://", "ws://") + "/api/v1/ws"
 
     async with websockets.connect(ws_url) as ws:
