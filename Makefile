@@ -15,7 +15,7 @@ test: $(VENV)/.installed-dev  ## Lint, check, and run the whole suite
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(ARGS)
 
-demo: $(VENV)/.installed  ## Drive a running `make run` through the API and WebSocket
+demo: $(VENV)/.installed-dev  ## Drive a running `make run` through the API and WebSocket
 	$(PY) scripts/demo.py
 
 bench: $(VENV)/.installed-dev  ## Start the system and measure it with a load generator

@@ -71,13 +71,12 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 
 def api_token_authenticate(*, raw_token: str) -> User:
     """The active user a raw API token belongs to; `CredentialsRejected` otherwise."""
-    token = (
-        ApiToken.objects.select_related("user").filter(token_hash=hash_api_token(raw_token)).first()
-        if raw_token.startswith(settings.API_TOKEN_PREFIX)
-        else None
-    )
-    if token is None:
-        raise CredentialsRejected("Invalid API token.")
+    try:
+        if not raw_token.startswith(settings.API_TOKEN_PREFIX):
+            raise ApiToken.DoesNotExist
+        token = ApiToken.objects.select_related("user").get(token_hash=hash_api_token(raw_token))
+    except ApiToken.DoesNotExist:
+        raise CredentialsRejected("Invalid API token.") from None
     if token.revoked_at is not None:
         raise CredentialsRejected("This API token has been revoked.")
     if token.is_expired:

@@ -6,8 +6,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from core.beat import beat_lock_holder
-from core.heartbeat import live_workers
+from core.beat import BEAT_LOCK_KEY
+from core.heartbeat import WORKERS_KEY, alive_cutoff
 from core.redis import get_redis
 
 logger = logging.getLogger(__name__)
@@ -27,13 +27,17 @@ def health_report() -> dict:
         logger.warning("Health: database unreachable", exc_info=True)
         components["database"] = UNHEALTHY
 
-    workers: list[str] = []
+    workers: list[bytes] = []
     try:
-        get_redis().ping()
+        cutoff = alive_cutoff()
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.zremrangebyscore(WORKERS_KEY, "-inf", cutoff)
+        pipe.zrangebyscore(WORKERS_KEY, cutoff, "+inf")
+        pipe.exists(BEAT_LOCK_KEY)
+        _, workers, beat_running = pipe.execute()
         components["redis"] = HEALTHY
-        workers = live_workers()
         components["workers"] = HEALTHY if workers else UNHEALTHY
-        components["beat"] = HEALTHY if beat_lock_holder() else UNHEALTHY
+        components["beat"] = HEALTHY if beat_running else UNHEALTHY
     except redis.RedisError:
         logger.warning("Health: Redis unreachable", exc_info=True)
         components.update(redis=UNHEALTHY, workers=UNHEALTHY, beat=UNHEALTHY)

@@ -24,11 +24,9 @@ def worker_beat(hostname: str) -> None:
     get_redis().zadd(WORKERS_KEY, {hostname: time.time()})
 
 
-def live_workers() -> list[str]:
-    client = get_redis()
-    cutoff = time.time() - 3 * settings.WORKER_HEARTBEAT_INTERVAL
-    client.zremrangebyscore(WORKERS_KEY, "-inf", cutoff)
-    return sorted(name.decode() for name in client.zrangebyscore(WORKERS_KEY, cutoff, "+inf"))
+def alive_cutoff() -> float:
+    """Workers whose last beat is older than this are counted dead."""
+    return time.time() - 3 * settings.WORKER_HEARTBEAT_INTERVAL
 
 
 class WorkerHeartbeat(bootsteps.StartStopStep):

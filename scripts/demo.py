@@ -1,0 +1,122 @@
+"""`make demo`: drive a running Blocksmith (`make run` in another terminal) through its API.
+
+Uses the demo token `make run` printed (var/demo-token) unless BLOCKSMITH_TOKEN is set, and the
+server at BLOCKSMITH_URL (default http://localhost:$PORT, PORT defaulting to 8000). Prints every
+request it makes and what came back. Grows with each surface of the product.
+"""
+
+import asyncio
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from email.message import Message
+from pathlib import Path
+
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE_URL = os.environ.get("BLOCKSMITH_URL", f"http://localhost:{os.environ.get('PORT', '8000')}").rstrip("/")
+
+
+def demo_token() -> str:
+    if os.environ.get("BLOCKSMITH_TOKEN"):
+        return os.environ["BLOCKSMITH_TOKEN"]
+    token_file = Path(os.environ.get("VAR_DIR", ROOT / "var")) / "demo-token"
+    if not token_file.exists():
+        sys.exit(f"No demo token at {token_file}: start the server with `make run` first, or set BLOCKSMITH_TOKEN.")
+    return token_file.read_text().strip()
+
+
+def call(method: str, path: str, token: str | None, body: dict | None = None) -> tuple[int, dict, Message]:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(BASE_URL + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            status, raw, response_headers = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        status, raw, response_headers = error.code, error.read(), error.headers
+    payload = json.loads(raw) if raw else {}
+    print(f"  {method:6} {path:40} → {status}")
+    return status, payload, response_headers
+
+
+def step(title: str) -> None:
+    print(f"\n{title}")
+
+
+async def realtime(token: str, user_id: str) -> None:
+    ws_url = BASE_URL.replace("http", "ws", 1) + "/api/v1/ws"
+    async with websockets.connect(ws_url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        print(f"  ws auth → {json.loads(await ws.recv())['type']}")
+        await ws.send(json.dumps({"type": "subscribe", "channel": f"user:{user_id}"}))
+        print(f"  ws subscribe user:{user_id} → {json.loads(await ws.recv())['type']}")
+        await ws.send(json.dumps({"type": "subscribe", "channel": "user:usr_someone_else"}))
+        refused = json.loads(await ws.recv())
+        print(f"  ws subscribe user:usr_someone_else → {refused['type']} {refused.get('code')}")
+        started = time.perf_counter()
+        _, body, _ = await asyncio.to_thread(call, "POST", "/api/v1/realtime/ping", token)
+        event = json.loads(await asyncio.wait_for(ws.recv(), 15))
+        elapsed = (time.perf_counter() - started) * 1000
+        payload = event["data"]["payload"]
+        if payload["nonce"] != body["data"]["nonce"]:
+            sys.exit(f"Expected the PING for nonce {body['data']['nonce']}, got {event}")
+        print(
+            f"  ws event {event['data']['eventType']} from {payload['worker']} after {elapsed:.1f} ms (nonce matches)"
+        )
+
+
+def main() -> None:
+    token = demo_token()
+    print(f"Blocksmith demo against {BASE_URL}")
+
+    step("Health")
+    status, health, _ = call("GET", "/health", None)
+    print(f"  status={health.get('status')} components={health.get('components')}")
+
+    step("Who am I (API token from make run)")
+    status, me, headers = call("GET", "/api/v1/auth/me", token)
+    if status != 200:
+        sys.exit(f"The demo token was refused ({me.get('error')}); restart `make run` to get a fresh one.")
+    user = me["data"]
+    print(f"  {user['email']} ({user['id']}), tier {user['tier']}")
+    print(f"  rate limit: {headers.get('X-RateLimit-Remaining')}/{headers.get('X-RateLimit-Limit')} left this minute")
+
+    step("API tokens: create (shown once), list, revoke")
+    expires = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    _, created, _ = call("POST", "/api/v1/auth/tokens", token, {"name": "demo script", "expiresAt": expires})
+    new = created["data"]
+    print(f"  created {new['id']} prefix {new['prefix']}… expires {new['expiresAt']}")
+    _, listed, _ = call("GET", "/api/v1/auth/tokens?pageSize=5", token)
+    print(f"  {listed['pagination']['total']} active token(s); the list never contains a token's value")
+    call("DELETE", f"/api/v1/auth/tokens/{new['id']}", token)
+    status, refused, _ = call("GET", "/api/v1/auth/me", new["token"])
+    print(f"  the revoked token now gets {status} {refused['error']['code']}: {refused['error']['message']}")
+
+    step("Plan and usage")
+    _, usage, _ = call("GET", "/api/v1/usage", token)
+    data = usage["data"]
+    print(f"  tier {data['tier']}, limits {data['limits']}")
+    print(f"  rate limits {data['rateLimits']}")
+
+    step("Errors are envelopes")
+    _, error, _ = call("POST", "/api/v1/auth/tokens", token, {"name": ""})
+    print(f"  {error['error']['code']}: {error['error']['message']} details={error['error']['details']}")
+    _, error, _ = call("GET", "/api/v1/no-such-route", token)
+    print(f"  {error['error']['code']}: {error['error']['message']}")
+
+    step("Realtime: a Celery worker publishes to the user's WebSocket channel")
+    asyncio.run(realtime(token, user["id"]))
+
+    print(f"\nDone. API docs: {BASE_URL}/api/v1/docs/  Admin: {BASE_URL}/admin/")
+
+
+if __name__ == "__main__":
+    main()
