@@ -30,9 +30,8 @@ if DEBUG:
     if not ENCRYPTION_KEYS:
         from cryptography.fernet import Fernet
 
-        ENCRYPTION_KEYS = [
-            dev_secret_file(VAR_DIR / "encryption.key", lambda: Fernet.generate_key().decode()),
-        ]
+        # The file holds one key, or several comma-separated (newest first) while rotating.
+        ENCRYPTION_KEYS = dev_secret_file(VAR_DIR / "encryption.key", lambda: Fernet.generate_key().decode()).split(",")
 elif not SECRET_KEY or not ENCRYPTION_KEYS:
     raise ImproperlyConfigured("With DEBUG=false, SECRET_KEY and ENCRYPTION_KEYS must be set (README, Configuration).")
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -143,6 +144,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             PAYLOAD_TOO_LARGE_MESSAGE.format(limit=settings.MAX_REQUEST_BODY_BYTES),
             {"limit": settings.MAX_REQUEST_BODY_BYTES},
         )
+    elif isinstance(exc, BrokerUnavailable):
+        logger.warning("The job queue is unreachable: %s", exc)
+        status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        body = error_envelope("SERVICE_UNAVAILABLE", "The job queue is unavailable; try again shortly.")
+        headers["Retry-After"] = "5"
     elif isinstance(exc, exceptions.APIException):
         status_code = exc.status_code
         body = error_envelope(*_drf_error(exc))

@@ -86,3 +86,16 @@ def test_validation_details_name_every_field_in_camel_case(auth_client):
     response = auth_client.post("/api/v1/auth/tokens", {"expires_at": "soon"}, format="json")
     error = assert_error(response, 400, "VALIDATION_ERROR")
     assert set(error["details"]) == {"name", "expiresAt"}
+
+
+@pytest.mark.urls("tests.core.crashing_urls")
+def test_an_unreachable_job_queue_is_503_not_500():
+    response = APIClient().post("/api/v1/enqueue")
+    error = assert_error(response, 503, "SERVICE_UNAVAILABLE")
+    assert "redis" not in error["message"]
+    assert response["Retry-After"] == "5"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/me", "/api/v1/auth/me/", "/api/v1/auth/tokens", "/api/v1/auth/tokens/"])
+def test_paths_work_with_and_without_a_trailing_slash(auth_client, path):
+    assert auth_client.get(path).status_code == 200

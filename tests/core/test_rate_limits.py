@@ -104,3 +104,9 @@ def test_requests_are_served_when_redis_is_down(auth_client, settings, tmp_path)
     response = auth_client.get("/api/v1/auth/me")
     assert response.status_code == 200
     assert "X-RateLimit-Limit" not in response
+
+
+def test_rate_limits_can_be_switched_off(settings):
+    settings.RATE_LIMITS_ENABLED = False
+    statuses = {APIClient().get("/api/v1/auth/me", REMOTE_ADDR="10.0.0.11").status_code for _ in range(25)}
+    assert statuses == {401}

@@ -53,3 +53,13 @@ def test_development_generates_its_secrets_once(tmp_path):
     key = (tmp_path / "encryption.key").read_text()
     manage("check", DEBUG="true", VAR_DIR=str(tmp_path))
     assert (tmp_path / "encryption.key").read_text() == key
+
+
+def test_the_development_key_file_may_list_several_keys_while_rotating(tmp_path):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    (tmp_path / "encryption.key").write_text(f"{new},{old}\n")
+    result = manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.ENCRYPTION_KEYS)",
+        DEBUG="true", VAR_DIR=str(tmp_path),
+    )  # fmt: skip
+    assert result.stdout.strip() == str([new, old]), result.stderr
