@@ -13,17 +13,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 
 from core.api.envelope import error_envelope
-from core.api.exceptions import INTERNAL_ERROR_MESSAGE, PAYLOAD_TOO_LARGE_MESSAGE
+from core.api.exceptions import INTERNAL_ERROR_MESSAGE, payload_too_large_envelope
 
 logger = logging.getLogger(__name__)
 
 
 def payload_too_large() -> JsonResponse:
-    limit = settings.MAX_REQUEST_BODY_BYTES
-    return JsonResponse(
-        error_envelope("PAYLOAD_TOO_LARGE", PAYLOAD_TOO_LARGE_MESSAGE.format(limit=limit), {"limit": limit}),
-        status=413,
-    )
+    return JsonResponse(payload_too_large_envelope(), status=413)
 
 
 class ApiResponseMiddleware:

@@ -6,6 +6,7 @@ internals.
 """
 
 import logging
+import math
 from typing import Any
 
 from django.conf import settings
@@ -81,7 +82,11 @@ _DRF_CODES: dict[type[exceptions.APIException], str] = {
 }
 
 INTERNAL_ERROR_MESSAGE = "An internal error occurred. It has been logged."
-PAYLOAD_TOO_LARGE_MESSAGE = "The request body is larger than {limit} bytes."
+
+
+def payload_too_large_envelope():
+    limit = settings.MAX_REQUEST_BODY_BYTES
+    return error_envelope("PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes.", {"limit": limit})
 
 
 def camel(name: str) -> str:
@@ -107,6 +112,11 @@ def _first_message(details: Any, path: str = "") -> str:
     return f"{path}: {details}" if path else str(details)
 
 
+def _retry_after(exc: exceptions.Throttled) -> int:
+    """Whole seconds to wait, rounded up."""
+    return math.ceil(exc.wait)
+
+
 def _code_for(exc: exceptions.APIException) -> str:
     for klass in type(exc).__mro__:
         if klass in _DRF_CODES:
@@ -124,7 +134,7 @@ def _drf_error(exc: exceptions.APIException) -> tuple[str, str, dict[str, Any]]:
     if isinstance(exc, exceptions.ParseError):
         return code, f"Malformed request body: {exc.detail}", {}
     if isinstance(exc, exceptions.Throttled):
-        return code, "Too many requests; slow down.", {"retryAfter": exc.wait and int(exc.wait + 0.999)}
+        return code, "Too many requests; slow down.", {"retryAfter": _retry_after(exc)}
     return code, str(exc.detail), {}
 
 
@@ -138,12 +148,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ApplicationError):
         status_code, body = exc.status_code, error_envelope(exc.code, exc.message, exc.details)
     elif isinstance(exc, RequestDataTooBig):
-        status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-        body = error_envelope(
-            "PAYLOAD_TOO_LARGE",
-            PAYLOAD_TOO_LARGE_MESSAGE.format(limit=settings.MAX_REQUEST_BODY_BYTES),
-            {"limit": settings.MAX_REQUEST_BODY_BYTES},
-        )
+        status_code, body = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, payload_too_large_envelope()
     elif isinstance(exc, BrokerUnavailable):
         logger.warning("The job queue is unreachable: %s", exc)
         status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -154,8 +159,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         body = error_envelope(*_drf_error(exc))
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
-        if getattr(exc, "wait", None):
-            headers["Retry-After"] = str(int(exc.wait + 0.999))
+        if isinstance(exc, exceptions.Throttled):
+            headers["Retry-After"] = str(_retry_after(exc))
     else:
         logger.exception("Unhandled exception in %s", context.get("view").__class__.__name__)
         status_code, body = (
