@@ -9,6 +9,8 @@ from core.realtime.views import RealtimePingView
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("workspaces.api.urls")),
+    path("", include("integrations.api.urls")),
     api_path("realtime/ping", RealtimePingView.as_view(), "realtime-ping"),
     api_path("schema", SpectacularAPIView.as_view(), "schema"),
     api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), "docs"),

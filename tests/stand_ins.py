@@ -6,6 +6,8 @@ these through its configurable base URLs; nothing inside the product is mocked.
 
 import json
 import threading
+import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,7 +29,7 @@ class LoopbackServer:
                     "method": self.command,
                     "path": url.path,
                     "query": {key: values[0] for key, values in parse_qs(url.query).items()},
-                    "headers": dict(self.headers),
+                    "headers": {name.lower(): value for name, value in self.headers.items()},
                     "body": body,
                     "form": {key: values[0] for key, values in parse_qs(body).items()},
                 }
@@ -87,10 +89,90 @@ class GitHubStandIn(LoopbackServer):
         return 200, {"access_token": self.ACCESS_TOKEN, "token_type": "bearer", "scope": "read:user,user:email,repo"}
 
     def _authorized(self, request) -> bool:
-        return request["headers"].get("Authorization") == f"token {self.ACCESS_TOKEN}"
+        return request["headers"].get("authorization") == f"token {self.ACCESS_TOKEN}"
 
     def _user(self, request):
         return (200, self.profile) if self._authorized(request) else (401, {"message": "Bad credentials"})
 
     def _emails(self, request):
         return (200, self.emails) if self._authorized(request) else (401, {"message": "Bad credentials"})
+
+
+class OpenAIStandIn(LoopbackServer):
+    """An OpenAI-compatible API: /v1/models and /v1/chat/completions answering scripted replies.
+
+    Each reply is a dict (sent as the JSON content of the message), a str (sent as the content
+    as-is), or `Fail(status, message)` / `Slow(seconds, reply)`. The last reply repeats.
+    """
+
+    API_KEY = "sk-standin-0123456789abcd"
+
+    def __init__(self, replies: list | None = None, *, model: str = "stand-in-model"):
+        super().__init__()
+        self.replies = list(replies or [])
+        self.model = model
+        self.prompt_tokens, self.completion_tokens = 120, 80
+        self.routes[("GET", "/v1/models")] = self._models
+        self.routes[("POST", "/v1/chat/completions")] = self._chat
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/v1"
+
+    def chat_requests(self) -> list[dict]:
+        return [json.loads(request["body"]) for request in self.requests if request["path"] == "/v1/chat/completions"]
+
+    def _authorized(self, request) -> bool:
+        return request["headers"].get("authorization") == f"Bearer {self.API_KEY}"
+
+    def _unauthorized(self):
+        return 401, {
+            "error": {
+                "message": "Incorrect API key provided.",
+                "type": "invalid_request_error",
+                "code": "invalid_api_key",
+            }
+        }
+
+    def _models(self, request):
+        if not self._authorized(request):
+            return self._unauthorized()
+        return 200, {
+            "object": "list",
+            "data": [{"id": self.model, "object": "model", "created": 0, "owned_by": "stand-in"}],
+        }
+
+    def _chat(self, request):
+        if not self._authorized(request):
+            return self._unauthorized()
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        if isinstance(reply, Slow):
+            time.sleep(reply.seconds)
+            reply = reply.reply
+        if isinstance(reply, Fail):
+            return reply.status, {"error": {"message": reply.message, "type": "server_error"}}
+        content = json.dumps(reply) if isinstance(reply, dict) else reply
+        return 200, {
+            "id": "chatcmpl-standin",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": self.model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {
+                "prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens,
+                "total_tokens": self.prompt_tokens + self.completion_tokens,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Fail:
+    status: int
+    message: str = "The stand-in failed on purpose."
+
+
+@dataclass(frozen=True)
+class Slow:
+    seconds: float
+    reply: object

@@ -99,6 +99,10 @@ CELERY_TASK_ROUTES = {
     "flows.tasks.*": {"queue": "flows"},
 }
 CELERY_BEAT_SCHEDULER = "core.beat:LockedDatabaseScheduler"
+# Installed into the DatabaseScheduler when beat starts; visible and editable in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "fail-stuck-generations": {"task": "workspaces.sweep_generations", "schedule": 60.0},
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 # Seconds between worker heartbeats; /health counts a worker alive for three intervals.
@@ -229,6 +233,45 @@ API_TOKEN_PREFIX = "bsk_"  # noqa: S105 - the public, recognisable part of every
 API_TOKEN_LAST_USED_RESOLUTION_SECONDS = 60
 MAX_API_TOKENS_PER_USER = 100
 
+# AI PROVIDERS
+# ------------------------------------------------------------------------------
+# OpenAI-compatible providers users can choose. Base URLs set here are trusted (an operator may point
+# one at a private host, e.g. Ollama); an `api_key` set here is an operator key every user may use.
+AI_PROVIDERS = {
+    "openai": {
+        "label": "OpenAI",
+        "base_url": env("OPENAI_BASE_URL", default="https://api.openai.com/v1"),
+        "model": env("OPENAI_MODEL", default="gpt-4o-mini"),
+        "api_key": env("OPENAI_API_KEY", default=""),
+    },
+    "xai": {
+        "label": "xAI",
+        "base_url": env("XAI_BASE_URL", default="https://api.x.ai/v1"),
+        "model": env("XAI_MODEL", default="grok-3-mini"),
+        "api_key": env("XAI_API_KEY", default=""),
+    },
+    "ollama": {
+        "label": "Ollama",
+        "base_url": env("OLLAMA_BASE_URL", default="http://localhost:11434/v1"),
+        "model": env("OLLAMA_MODEL", default="llama3.1"),
+        "api_key": env("OLLAMA_API_KEY", default=""),
+    },
+    "custom": {"label": "Any OpenAI-compatible endpoint (your base URL)", "base_url": "", "model": "", "api_key": ""},
+}
+# Used when neither the request nor the project names a provider and the user has no key.
+AI_DEFAULT_PROVIDER = env("AI_DEFAULT_PROVIDER", default="builtin")
+AI_REQUEST_TIMEOUT_SECONDS = env.float("AI_REQUEST_TIMEOUT_SECONDS", default=120.0)
+AI_KEY_CHECK_TIMEOUT_SECONDS = env.float("AI_KEY_CHECK_TIMEOUT_SECONDS", default=10.0)
+AI_MAX_RETRIES = env.int("AI_MAX_RETRIES", default=1)
+# How long an endpoint waits for an AI job before answering 202 (the job goes on in a worker).
+AI_SYNC_WAIT_SECONDS = env.float("AI_SYNC_WAIT_SECONDS", default=10.0)
+# User-supplied base URLs may reach private addresses only when the operator allows it.
+AI_ALLOW_PRIVATE_BASE_URLS = env.bool("AI_ALLOW_PRIVATE_BASE_URLS", default=False)
+
+# PROJECTS
+# ------------------------------------------------------------------------------
+REPOS_DIR = VAR_DIR / "repos"
+
 # API
 # ------------------------------------------------------------------------------
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=10 * 1024 * 1024)
@@ -273,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The same choice set under several field names (provider, aiProvider) is one schema enum.
+    "ENUM_NAME_OVERRIDES": {"AiProviderEnum": ["builtin", *AI_PROVIDERS]},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -30,9 +30,14 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        **PRODUCTION_ENV, ENCRYPTION_KEYS=Fernet.generate_key().decode(), VAR_DIR=str(tmp_path),
-    )  # fmt: skip
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION_ENV,
+        ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        VAR_DIR=str(tmp_path),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -59,7 +64,11 @@ def test_the_development_key_file_may_list_several_keys_while_rotating(tmp_path)
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     (tmp_path / "encryption.key").write_text(f"{new},{old}\n")
     result = manage(
-        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.ENCRYPTION_KEYS)",
-        DEBUG="true", VAR_DIR=str(tmp_path),
-    )  # fmt: skip
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.ENCRYPTION_KEYS)",
+        DEBUG="true",
+        VAR_DIR=str(tmp_path),
+    )
     assert result.stdout.strip() == str([new, old]), result.stderr
