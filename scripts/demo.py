@@ -17,6 +17,7 @@ from email.message import Message
 from pathlib import Path
 
 import websockets
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_URL = os.environ.get("BLOCKSMITH_URL", f"http://localhost:{os.environ.get('PORT', '8000')}").rstrip("/")
@@ -73,6 +74,67 @@ async def realtime(token: str, user_id: str) -> None:
         )
 
 
+DEMO_DESCRIPTION = (
+    "A library lending system. Librarians manage books and members. "
+    "Members borrow books and return them; loans have due dates."
+)
+
+
+def answer_for(question: dict) -> object:
+    """What the demo answers: the suggested options, yes, and the first choice."""
+    if question["type"] == "multi_choice":
+        return [option for option in question["options"] if option != "None of these"] or question["options"][:1]
+    if question["type"] == "single_choice":
+        return question["options"][0]
+    if question["type"] == "boolean":
+        return True
+    return "Librarians can see overdue loans."
+
+
+def project_walkthrough(token: str) -> None:
+    _, created, _ = call(
+        "POST", "/api/v1/projects", token, {"name": "Lending library", "description": DEMO_DESCRIPTION}
+    )
+    project = created["data"]
+    print(f"  project {project['id']} ({project['status']}), repository {project['repoPath']}")
+    path = f"/api/v1/projects/{project['id']}"
+    _, clarified, _ = call("POST", f"{path}/clarify", token, {})
+    questions = clarified["data"]["questions"]
+    for question in questions:
+        print(f"    ? {question['question']} [{question['type']}]")
+    answers = [{"questionId": question["id"], "answer": answer_for(question)} for question in questions]
+    status, answered, _ = call("POST", f"{path}/answers", token, {"answers": answers})
+    if status != 200:
+        sys.exit(f"Spec generation answered {status}: {answered}")
+    spec = answered["data"]["spec"]
+    blocks = {
+        name: yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+        for name, text in spec["documents"].items()
+    }
+    entities = blocks["DATA.md"]["entities"]
+    print(
+        f"  spec v{spec['version']} by {spec['provider']}: {len(entities)} entities, "
+        f"{len(blocks['ROUTES.md']['routes'])} routes, {len(blocks['ACCEPTANCE.md']['acceptance'])} acceptance criteria"
+    )
+    for entity in entities:
+        fields = ", ".join(field["name"] for field in entity["fields"])
+        links = ", ".join(f"{relation['name']} → {relation['target']}" for relation in entity["relations"])
+        actions = ", ".join(action["name"] for action in entity["actions"])
+        print(
+            f"    {entity['name']}: {fields}"
+            + (f"; belongs to {links}" if links else "")
+            + (f"; actions {actions}" if actions else "")
+        )
+    first = blocks["ACCEPTANCE.md"]["acceptance"][0]
+    print(
+        f"    e.g. {first['id']} {first['title']}: given {first['given']}, when {first['when']}, then {first['then']}"
+    )
+    _, regenerated, _ = call("POST", f"{path}/regenerate", token, {"feedback": "Add a barcode field to books."})
+    print(f"  regenerated: v{regenerated['data']['spec']['version']} with the feedback")
+    _, approved, _ = call("POST", f"{path}/approve", token)
+    print(f"  {approved['data']['status']}: spec/ committed as {approved['data']['spec']['commitSha'][:12]}")
+
+
 def main() -> None:
     token = demo_token()
     print(f"Blocksmith demo against {BASE_URL}")
@@ -114,6 +176,9 @@ def main() -> None:
 
     step("Realtime: a Celery worker publishes to the user's WebSocket channel")
     asyncio.run(realtime(token, user["id"]))
+
+    step("App-build project: description → questions → answers → spec → feedback → approval")
+    project_walkthrough(token)
 
     print(f"\nDone. API docs: {BASE_URL}/api/v1/docs/  Admin: {BASE_URL}/admin/")
 

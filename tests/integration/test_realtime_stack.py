@@ -14,8 +14,10 @@ from tests.integration.stack import running_stack
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def http(method: str, url: str, token: str) -> tuple[int, dict]:
-    request = urllib.request.Request(url, method=method, headers={"Authorization": f"Bearer {token}"})
+def http(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status, json.loads(response.read())
 
@@ -65,3 +67,15 @@ async def test_health_sees_the_worker_heartbeat(stack):
     report = await asyncio.to_thread(health)
     assert report["components"]["workers"] == "healthy"
     assert report["workers"] == 1
+
+
+async def test_a_generation_job_runs_on_the_worker_while_the_web_process_waits(stack, member):
+    _, token = member
+    desk = {"name": "Desk", "description": "A help desk where agents resolve tickets."}
+    status, created = await asyncio.to_thread(http, "POST", f"{stack}/api/v1/projects", token, desk)
+    assert status == 201
+    clarify_url = f"{stack}/api/v1/projects/{created['data']['id']}/clarify"
+    status, body = await asyncio.to_thread(http, "POST", clarify_url, token, {})
+    assert status == 200, "the worker finished within the wait budget"
+    assert body["data"]["status"] == "clarifying"
+    assert body["data"]["questions"]

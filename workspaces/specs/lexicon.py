@@ -184,7 +184,7 @@ ENTITIES: tuple[EntityTemplate, ...] = (
         "Loan",
         ("loan", "borrowing"),
         "A book lent to a member.",
-        (F("borrowed_on", "date", required=True), F("due_on", "date", required=True), F("returned_on", "date")),
+        (F("borrowed_on", "date", required=True), F("due_date", "date", required=True), F("returned_on", "date")),
         relations=(("book", "book", True), ("member", "member", True)),
         actions=(
             ActionTemplate(
@@ -307,7 +307,7 @@ ENTITIES: tuple[EntityTemplate, ...] = (
             F("number", "string", required=True, unique=True),
             F("amount", "decimal", required=True),
             F("issued_on", "date", required=True),
-            F("due_on", "date"),
+            F("due_date", "date"),
             F("status", "enum", values=("draft", "sent", "paid"), default="draft"),
         ),
         relations=(("customer", "customer", False),),
