@@ -95,10 +95,45 @@ class _SpecBuilder:
 
     # -- routes -----------------------------------------------------------------------------------
 
-    def _route(self, key: tuple[str, str], **route: Any) -> None:
+    def _route(
+        self,
+        key: tuple[str, str],
+        method: str,
+        path: str,
+        *,
+        entity: str,
+        operation: str,
+        roles: list[str],
+        status: int,
+        body: str | None,
+        errors: list[int],
+        auth: bool | None = None,
+        request: list[dict[str, Any]] | None = None,
+        query: list[dict[str, Any]] | None = None,
+        **extra: Any,
+    ) -> None:
+        """Record a route. With sign-in, it may answer 401, and 403 when some role is not allowed to call it."""
+        auth = self.auth if auth is None else auth
         route_id = f"R-{len(self.routes) + 1:03d}"
         self.route_ids[key] = route_id
-        self.routes.append({"id": route_id, **route})
+        self.routes.append(
+            {
+                "id": route_id,
+                "method": method,
+                "path": path,
+                "entity": entity,
+                "operation": operation,
+                **extra,
+                "auth": auth,
+                "roles": roles,
+                "request": request or [],
+                "query": query or [],
+                "response": {"status": status, "body": body},
+                "errors": sorted(
+                    {*errors, *([401] if auth else []), *([403] if auth and set(self.roles) - set(roles) else [])}
+                ),
+            }
+        )
 
     def _request_fields(self, entity: dict[str, Any], *, partial: bool) -> list[dict[str, Any]]:
         fields = [
@@ -117,168 +152,141 @@ class _SpecBuilder:
         ]
         return fields
 
+    def _auth_routes(self) -> None:
+        credentials = [
+            {"name": "email", "type": "email", "required": True},
+            {"name": "password", "type": "string", "required": True},
+        ]
+        user = {"entity": "User"}
+        self._route(
+            ("auth", "register"),
+            "POST",
+            "/auth/register",
+            **user,
+            operation="register",
+            auth=False,
+            roles=[],
+            request=[*credentials, {"name": "name", "type": "string", "required": False}],
+            status=201,
+            body="User",
+            errors=[400, 409],
+        )
+        self._route(
+            ("auth", "login"),
+            "POST",
+            "/auth/login",
+            **user,
+            operation="login",
+            auth=False,
+            roles=[],
+            request=credentials,
+            status=200,
+            body="{token, user}",
+            errors=[400, 401],
+        )
+        self._route(
+            ("auth", "me"),
+            "GET",
+            "/auth/me",
+            **user,
+            operation="me",
+            roles=self.roles,
+            status=200,
+            body="User",
+            errors=[],
+        )
+        if len(self.roles) > 1:
+            self._route(
+                ("users", "list"),
+                "GET",
+                "/users",
+                **user,
+                operation="list",
+                roles=["admin"],
+                status=200,
+                body="User[]",
+                errors=[],
+            )
+            self._route(
+                ("users", "update"),
+                "PATCH",
+                "/users/{id}",
+                **user,
+                operation="update",
+                roles=["admin"],
+                request=[{"name": "role", "type": "enum", "required": True, "values": self.roles}],
+                status=200,
+                body="User",
+                errors=[400, 404],
+            )
+
     def build_routes(self) -> None:
         if self.auth:
-            user = "User"
-            self._route(
-                ("auth", "register"),
-                method="POST",
-                path="/auth/register",
-                entity=user,
-                operation="register",
-                auth=False,
-                roles=[],
-                request=[
-                    {"name": "email", "type": "email", "required": True},
-                    {"name": "password", "type": "string", "required": True},
-                    {"name": "name", "type": "string", "required": False},
-                ],
-                query=[],
-                response={"status": 201, "body": "User"},
-                errors=[400, 409],
-            )
-            self._route(
-                ("auth", "login"),
-                method="POST",
-                path="/auth/login",
-                entity=user,
-                operation="login",
-                auth=False,
-                roles=[],
-                request=[
-                    {"name": "email", "type": "email", "required": True},
-                    {"name": "password", "type": "string", "required": True},
-                ],
-                query=[],
-                response={"status": 200, "body": "{token, user}"},
-                errors=[400, 401],
-            )
-            self._route(
-                ("auth", "me"),
-                method="GET",
-                path="/auth/me",
-                entity=user,
-                operation="me",
-                auth=True,
-                roles=self.roles,
-                request=[],
-                query=[],
-                response={"status": 200, "body": "User"},
-                errors=[401],
-            )
-            if len(self.roles) > 1:
-                self._route(
-                    ("users", "list"),
-                    method="GET",
-                    path="/users",
-                    entity=user,
-                    operation="list",
-                    auth=True,
-                    roles=["admin"],
-                    request=[],
-                    query=[],
-                    response={"status": 200, "body": "User[]"},
-                    errors=[401, 403],
-                )
-                self._route(
-                    ("users", "update"),
-                    method="PATCH",
-                    path="/users/{id}",
-                    entity=user,
-                    operation="update",
-                    auth=True,
-                    roles=["admin"],
-                    request=[{"name": "role", "type": "enum", "required": True, "values": self.roles}],
-                    query=[],
-                    response={"status": 200, "body": "User"},
-                    errors=[400, 401, 403, 404],
-                )
+            self._auth_routes()
         for entity in self.model["entities"]:
-            name, base = entity["name"], f"/{entity['plural']}"
-            access = entity["access"]
-            auth_errors = [401, 403] if self.auth else []
+            name, base, access = entity["name"], f"/{entity['plural']}", entity["access"]
+            item = f"{base}/{{id}}"
             filters = [{"name": f"{relation['name']}_id", "type": "integer"} for relation in entity["relations"]]
             filters += [
                 {"name": field["name"], "type": "enum", "values": field["values"]}
                 for field in entity["fields"]
                 if field["type"] == "enum"
             ]
-            common = {"entity": name, "auth": self.auth}
-            self._route(
-                (name, "list"),
-                method="GET",
-                path=base,
-                operation="list",
-                roles=access["read"],
-                request=[],
-                query=filters,
-                response={"status": 200, "body": f"{name}[]"},
-                errors=[400, *auth_errors],
-                **common,
+            operations = (
+                ("list", "GET", base, access["read"], 200, f"{name}[]", [400], None, filters),
+                (
+                    "create",
+                    "POST",
+                    base,
+                    access["create"],
+                    201,
+                    name,
+                    [400, 409],
+                    self._request_fields(entity, partial=False),
+                    None,
+                ),
+                ("retrieve", "GET", item, access["read"], 200, name, [404], None, None),
+                (
+                    "update",
+                    "PATCH",
+                    item,
+                    access["update"],
+                    200,
+                    name,
+                    [400, 404, 409],
+                    self._request_fields(entity, partial=True),
+                    None,
+                ),
+                ("delete", "DELETE", item, access["delete"], 204, None, [404], None, None),
             )
-            self._route(
-                (name, "create"),
-                method="POST",
-                path=base,
-                operation="create",
-                roles=access["create"],
-                request=self._request_fields(entity, partial=False),
-                query=[],
-                response={"status": 201, "body": name},
-                errors=[400, *auth_errors, 409],
-                **common,
-            )
-            self._route(
-                (name, "retrieve"),
-                method="GET",
-                path=f"{base}/{{id}}",
-                operation="retrieve",
-                roles=access["read"],
-                request=[],
-                query=[],
-                response={"status": 200, "body": name},
-                errors=[*auth_errors, 404],
-                **common,
-            )
-            if access["update"]:
-                self._route(
-                    (name, "update"),
-                    method="PATCH",
-                    path=f"{base}/{{id}}",
-                    operation="update",
-                    roles=access["update"],
-                    request=self._request_fields(entity, partial=True),
-                    query=[],
-                    response={"status": 200, "body": name},
-                    errors=[400, *auth_errors, 404, 409],
-                    **common,
-                )
-            if access["delete"]:
-                self._route(
-                    (name, "delete"),
-                    method="DELETE",
-                    path=f"{base}/{{id}}",
-                    operation="delete",
-                    roles=access["delete"],
-                    request=[],
-                    query=[],
-                    response={"status": 204, "body": None},
-                    errors=[*auth_errors, 404],
-                    **common,
-                )
+            for operation, method, path, roles, status, body, errors, request, query in operations:
+                # An operation no role may perform has no route.
+                if roles:
+                    self._route(
+                        (name, operation),
+                        method,
+                        path,
+                        entity=name,
+                        operation=operation,
+                        roles=roles,
+                        status=status,
+                        body=body,
+                        errors=errors,
+                        request=request,
+                        query=query,
+                    )
             for action in entity["actions"]:
                 self._route(
                     (name, f"action:{action['name']}"),
-                    method="POST",
-                    path=f"{base}/{{id}}/{action['name'].replace('_', '-')}",
+                    "POST",
+                    f"{item}/{action['name'].replace('_', '-')}",
+                    entity=name,
                     operation="action",
                     action=action["name"],
                     roles=action["roles"],
-                    request=[],
-                    query=[],
-                    response={"status": 200, "body": name},
-                    errors=[*auth_errors, 404, 409],
-                    **common,
+                    status=200,
+                    body=name,
+                    errors=[404, 409],
                 )
 
     # -- acceptance criteria ----------------------------------------------------------------------
@@ -460,50 +468,52 @@ class _SpecBuilder:
         )
 
         required = next((field for field in entity["fields"] if field["required"]), None)
-        if required:
-            steps, _ = self._with_existing(entity)
-            invalid = copy.deepcopy(steps[-1])
-            invalid["request"]["body"].pop(required["name"])
-            invalid["expect"] = {"status": 400, "error_field": required["name"]}
-            invalid.pop("save")
-            add(
-                f"A {label} needs its {humanize(required['name'])}",
-                [routes["create"]],
-                f"a valid {label} without {humanize(required['name'])}",
-                "it is submitted",
-                f"it is refused with 400 naming {required['name']}",
-                [*steps[:-1], invalid],
-            )
-
         enum = next((field for field in entity["fields"] if field["type"] == "enum"), None)
-        if enum:
-            steps, _ = self._with_existing(entity)
-            invalid = copy.deepcopy(steps[-1])
-            invalid["request"]["body"][enum["name"]] = "not_a_value"
-            invalid["expect"] = {"status": 400, "error_field": enum["name"]}
-            invalid.pop("save")
-            add(
-                f"A {label}'s {humanize(enum['name'])} must be one of its values",
-                [routes["create"]],
-                f"a {label} whose {humanize(enum['name'])} is not one of {join_words(enum['values'], 'or')}",
-                "it is submitted",
-                f"it is refused with 400 naming {enum['name']}",
-                [*steps[:-1], invalid],
-            )
-
         link = next((relation for relation in entity["relations"] if relation["required"]), None)
+        refusals = []
+        if required:
+            refusals.append(
+                (
+                    required["name"],
+                    None,
+                    f"A {label} needs its {humanize(required['name'])}",
+                    f"a valid {label} without {humanize(required['name'])}",
+                )
+            )
+        if enum:
+            refusals.append(
+                (
+                    enum["name"],
+                    "not_a_value",
+                    f"A {label}'s {humanize(enum['name'])} must be one of its values",
+                    f"a {label} whose {humanize(enum['name'])} is not one of {join_words(enum['values'], 'or')}",
+                )
+            )
         if link:
+            refusals.append(
+                (
+                    f"{link['name']}_id",
+                    UNKNOWN_ID,
+                    f"A {label} must point at an existing {humanize(link['target'])}",
+                    f"a {label} whose {link['name']}_id matches no {humanize(link['target'])}",
+                )
+            )
+        for field, value, title, given in refusals:
             steps, _ = self._with_existing(entity)
             invalid = copy.deepcopy(steps[-1])
-            invalid["request"]["body"][f"{link['name']}_id"] = UNKNOWN_ID
-            invalid["expect"] = {"status": 400, "error_field": f"{link['name']}_id"}
             invalid.pop("save")
+            body = invalid["request"]["body"]
+            if value is None:
+                body.pop(field)
+            else:
+                body[field] = value
+            invalid["expect"] = {"status": 400, "error_field": field}
             add(
-                f"A {label} must point at an existing {humanize(link['target'])}",
+                title,
                 [routes["create"]],
-                f"a {label} whose {link['name']}_id matches no {humanize(link['target'])}",
+                given,
                 "it is submitted",
-                f"it is refused with 400 naming {link['name']}_id",
+                f"it is refused with 400 naming {field}",
                 [*steps[:-1], invalid],
             )
 
@@ -549,8 +559,9 @@ class _SpecBuilder:
             [{"as": reader, "request": {"method": "GET", "path": f"{base}/{UNKNOWN_ID}"}, "expect": {"status": 404}}],
         )
 
-        editable = next((field for field in entity["fields"] if not field["unique"]), None)
-        if editable and access["update"]:
+        # Prefer a field that is not unique; a unique one changes to another unique value.
+        editable = next((field for field in entity["fields"] if not field["unique"]), entity["fields"][0])
+        if access["update"]:
             editor = self._actor(access["update"])
             steps, alias = self._with_existing(entity)
             value = _sample(entity, editable, self.counter, variant=1)
