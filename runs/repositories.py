@@ -5,9 +5,11 @@ Each project has one bare repository under `REPOS_DIR`. Files are committed with
 and the branch moves with a compare-and-swap so concurrent commits cannot lose each other.
 """
 
+import fcntl
 import os
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,3 +93,89 @@ def commit_files(
 
 def read_file(repo: Path, path: str, ref: str = DEFAULT_BRANCH) -> str:
     return _git(repo, "show", f"{ref}:{path}")
+
+
+@contextmanager
+def repository_lock(repo: Path):
+    """Serialises changes to a repository's worktree bookkeeping across worker processes."""
+    with open(repo / "blocksmith.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def worktree_add(repo: Path, path: Path, branch: str, start: str) -> None:
+    """A worktree at `path` on `branch`, (re)set to `start`: doing it again starts the branch over."""
+    with repository_lock(repo):
+        if path.exists():
+            _git(repo, "worktree", "remove", "--force", str(path))
+        _git(repo, "worktree", "prune")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _git(repo, "worktree", "add", "--force", "-B", branch, str(path), start)
+
+
+def worktree_remove(repo: Path, path: Path) -> None:
+    with repository_lock(repo):
+        if path.exists():
+            _git(repo, "worktree", "remove", "--force", str(path))
+        _git(repo, "worktree", "prune")
+
+
+def _work(path: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        ["git", "-C", str(path), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})},
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise RepositoryError(f"git {args[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
+    return result
+
+
+def changed_paths(path: Path) -> list[str]:
+    """Paths added, modified or deleted in a worktree since its last commit."""
+    output = _work(path, "status", "--porcelain", "--untracked-files=all", "-z").stdout
+    return sorted(entry[3:] for entry in output.split("\0") if entry)
+
+
+def commit_worktree(path: Path, *, message: str, author: Author) -> str:
+    _work(path, "add", "--all")
+    identity = {
+        "GIT_AUTHOR_NAME": author.name,
+        "GIT_AUTHOR_EMAIL": author.email,
+        "GIT_COMMITTER_NAME": COMMITTER[0],
+        "GIT_COMMITTER_EMAIL": COMMITTER[1],
+    }
+    _work(path, "commit", "--allow-empty", "--no-verify", "-m", message, env=identity)
+    return _work(path, "rev-parse", "HEAD").stdout.strip()
+
+
+def merge_branch(path: Path, branch: str, *, message: str) -> list[str]:
+    """Merge `branch` into the worktree's branch; returns the conflicting paths (the merge is undone) or []."""
+    identity = {
+        "GIT_AUTHOR_NAME": COMMITTER[0],
+        "GIT_AUTHOR_EMAIL": COMMITTER[1],
+        "GIT_COMMITTER_NAME": COMMITTER[0],
+        "GIT_COMMITTER_EMAIL": COMMITTER[1],
+    }
+    result = _work(path, "merge", "--no-ff", "--no-edit", "-m", message, branch, env=identity, check=False)
+    if result.returncode == 0:
+        return []
+    conflicts = _work(path, "diff", "--name-only", "--diff-filter=U").stdout.split()
+    _work(path, "merge", "--abort", check=False)
+    if not conflicts:
+        raise RepositoryError(f"git merge failed: {result.stderr.strip() or result.stdout.strip()}")
+    return conflicts
+
+
+def move_branch(repo: Path, branch: str, new: str, expected: str) -> bool:
+    """Point `branch` at `new` if it is still at `expected`; False when it moved in between."""
+    try:
+        _git(repo, "update-ref", f"refs/heads/{branch}", new, expected)
+    except RepositoryError:
+        return False
+    return True

@@ -446,7 +446,8 @@ def builtin_domain_model(payload: dict[str, Any]) -> dict[str, Any]:
     if method == "none":
         roles = ["public"]
     elif isinstance(answers.get(Q_ROLES), list) and answers[Q_ROLES]:
-        roles = list(dict.fromkeys(snake(role) for role in answers[Q_ROLES]))
+        # Admin manages accounts and is always a role, whatever else was chosen.
+        roles = list(dict.fromkeys(["admin", *(snake(role) for role in answers[Q_ROLES])]))
     else:
         roles = list(dict.fromkeys(["admin", *analysis.roles()]))
     links = _with_children(analysis.role_links(roles), entities)

@@ -25,12 +25,13 @@ snake_case words, unique."""
 DOMAIN_MODEL_INSTRUCTIONS = """\
 You turn an application description, the answers to clarifying questions and any feedback into the
 application's domain model. Rules:
-- entities: PascalCase names, snake_case plural for URL paths; fields have snake_case names, a type
+- entities: PascalCase names, snake_case plural for URL paths (not auth or users); fields have snake_case names, a type
   (string, text, integer, decimal, boolean, date, datetime, email, enum), required and unique flags;
   enum fields list their values (snake_case); never declare id, created_at or updated_at.
 - relations are "belongs to" links: a name (snake_case, stored as <name>_id) and the target entity;
   required relations must not form a cycle.
-- auth.method is email_password or none (with none, roles is ["public"]); access lists, per entity
+- auth.method is email_password or none (with none, roles is ["public"]); with sign-in, roles include
+  admin (the first account, who manages the others); access lists, per entity
   and operation (read, create, update, delete), the roles allowed; read and create allow at least one role.
 - actions are domain operations beyond create/update/delete (e.g. complete a task, return a loan): the
   fields they set (use "$now" for a datetime or "$today" for a date), the values fields must currently

@@ -15,6 +15,8 @@ AUTH_METHODS = ["email_password", "none"]
 OPERATIONS = ["read", "create", "update", "delete"]
 # Fields every record has; a model may not declare them.
 RESERVED_FIELDS = {"id", "created_at", "updated_at"}
+# URL paths the generated app uses for accounts.
+RESERVED_PLURALS = {"auth", "users"}
 # Values an action may set that are computed when it runs.
 NOW, TODAY = "$now", "$today"
 
@@ -198,6 +200,8 @@ def _value_problems(where: str, field: dict[str, Any], value: Any) -> list[str]:
 def domain_model_problems(model: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     roles = set(model["auth"]["roles"])
+    if model["auth"]["method"] != "none" and "admin" not in roles:
+        problems.append("auth: with sign-in, the roles must include admin (the first account, who manages the others).")
     if model["auth"]["default_role"] not in roles:
         problems.append(f"auth: default_role {model['auth']['default_role']!r} is not one of the roles.")
     names = [entity["name"] for entity in model["entities"]]
@@ -208,6 +212,8 @@ def domain_model_problems(model: dict[str, Any]) -> list[str]:
             problems.append(f"entities: the {label} {', '.join(duplicates)} is used twice.")
     for entity in model["entities"]:
         where = f"entities/{entity['name']}"
+        if entity["plural"] in RESERVED_PLURALS:
+            problems.append(f"{where}: the plural {entity['plural']} is reserved for accounts; choose another.")
         fields = {field["name"]: field for field in entity["fields"]}
         if len(fields) != len(entity["fields"]):
             problems.append(f"{where}: two fields have the same name.")

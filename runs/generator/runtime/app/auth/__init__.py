@@ -1,0 +1,1 @@
+"""Sign-in: email and password accounts with roles, bearer tokens (see ROUTES.md, User)."""
