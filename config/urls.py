@@ -10,6 +10,7 @@ from core.realtime.views import RealtimePingView
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("workspaces.api.urls")),
+    path("", include("runs.api.urls")),
     path("", include("integrations.api.urls")),
     api_path("realtime/ping", RealtimePingView.as_view(), "realtime-ping"),
     api_path("schema", SpectacularAPIView.as_view(), "schema"),

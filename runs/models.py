@@ -58,6 +58,7 @@ class Run(models.Model):
     cancel_requested = models.BooleanField(default=False)
     token_budget = models.PositiveIntegerField(default=0)
     tokens_used = models.PositiveIntegerField(default=0)
+    repair_rounds = models.PositiveSmallIntegerField(default=0, help_text="Repair rounds after failed verification.")
     event_count = models.PositiveIntegerField(default=0, help_text="The seq of the newest event.")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How often the sweeper resumed the run.")
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -129,3 +130,74 @@ class RunEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} #{self.seq} {self.type}"
+
+
+class ExportFormat(models.TextChoices):
+    ZIP = "zip", "zip"
+    TAR_GZ = "tar.gz", "tar.gz"
+
+
+class ExportStatus(models.TextChoices):
+    PROCESSING = "processing", "Processing"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class Export(models.Model):
+    """An archive of a run's merged commit, downloadable until it expires."""
+
+    id = PrefixedIdField(prefix="exp")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports")
+    project = models.ForeignKey("workspaces.Project", on_delete=models.CASCADE, related_name="exports")
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=10, choices=ExportFormat.choices)
+    status = models.CharField(max_length=20, choices=ExportStatus.choices, default=ExportStatus.PROCESSING)
+    commit_sha = models.CharField(max_length=40)
+    file_path = models.CharField(max_length=500, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.format}"
+
+
+class DeploymentStatus(models.TextChoices):
+    DEPLOYING = "deploying", "Deploying"
+    LIVE = "live", "Live"
+    FAILED = "failed", "Failed"
+    STOPPED = "stopped", "Stopped"
+
+
+class Deployment(models.Model):
+    """A preview of a run's application; `local` ones are processes on this host's loopback."""
+
+    id = PrefixedIdField(prefix="dep")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deployments")
+    project = models.ForeignKey("workspaces.Project", on_delete=models.CASCADE, related_name="deployments")
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="deployments")
+    provider = models.CharField(max_length=20)
+    status = models.CharField(max_length=20, choices=DeploymentStatus.choices, default=DeploymentStatus.DEPLOYING)
+    url = models.CharField(max_length=300, blank=True)
+    host = models.CharField(max_length=255, blank=True, help_text="The machine the preview process runs on.")
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    port = models.PositiveIntegerField(null=True, blank=True)
+    directory = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    live_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.run} on {self.provider}"

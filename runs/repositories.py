@@ -6,8 +6,10 @@ and the branch moves with a compare-and-swap so concurrent commits cannot lose e
 """
 
 import fcntl
+import io
 import os
 import subprocess
+import tarfile
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ def repository_path(name: str) -> Path:
     return Path(settings.REPOS_DIR) / f"{name}.git"
 
 
-def _git(repo: Path, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> str:
+def _git_bytes(repo: Path, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
     result = subprocess.run(
         ["git", "--git-dir", str(repo), *args],
         input=input,
@@ -43,7 +45,11 @@ def _git(repo: Path, *args: str, input: bytes | None = None, env: dict[str, str]
     )
     if result.returncode != 0:
         raise RepositoryError(f"git {args[0]} failed: {result.stderr.decode(errors='replace').strip()}")
-    return result.stdout.decode()
+    return result.stdout
+
+
+def _git(repo: Path, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> str:
+    return _git_bytes(repo, *args, input=input, env=env).decode()
 
 
 def repository_create(name: str) -> Path:
@@ -93,6 +99,76 @@ def commit_files(
 
 def read_file(repo: Path, path: str, ref: str = DEFAULT_BRANCH) -> str:
     return _git(repo, "show", f"{ref}:{path}")
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    name: str
+    path: str
+    type: str  # file, directory, symlink or submodule
+    mode: str
+    sha: str
+    size: int | None
+
+
+_ENTRY_TYPES = {"040000": "directory", "120000": "symlink", "160000": "submodule"}
+
+
+def resolve_commit(repo: Path, ref: str) -> str | None:
+    """The commit a branch, tag or (abbreviated) sha names, or None."""
+    try:
+        return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}").strip()
+    except RepositoryError:
+        return None
+
+
+def _entries(repo: Path, commit: str, *paths: str) -> list[TreeEntry]:
+    output = _git(repo, "ls-tree", "-l", "-z", "--full-tree", commit, "--", *paths)
+    entries = []
+    for record in filter(None, output.split("\0")):
+        meta, path = record.split("\t", 1)
+        mode, _, sha, size = meta.split(maxsplit=3)
+        entries.append(
+            TreeEntry(
+                name=path.rsplit("/", 1)[-1],
+                path=path,
+                type=_ENTRY_TYPES.get(mode, "file"),
+                mode=mode,
+                sha=sha,
+                size=int(size) if size.strip().isdigit() else None,
+            )
+        )
+    return entries
+
+
+def tree_entry(repo: Path, commit: str, path: str) -> TreeEntry | None:
+    """The entry at `path` (the root when empty) of `commit`'s tree, or None."""
+    if not path:
+        return TreeEntry(name="", path="", type="directory", mode="040000", sha="", size=None)
+    found = _entries(repo, commit, path)
+    return found[0] if found and found[0].path == path else None
+
+
+def tree_list(repo: Path, commit: str, path: str) -> list[TreeEntry]:
+    """The entries of the directory `path` (the root when empty), directories first."""
+    entries = _entries(repo, commit, f"{path}/" if path else ".")
+    return sorted(entries, key=lambda entry: (entry.type != "directory", entry.name))
+
+
+def blob_content(repo: Path, sha: str) -> bytes:
+    return _git_bytes(repo, "cat-file", "blob", sha)
+
+
+def archive(repo: Path, commit: str, *, format: str, prefix: str, output: Path) -> None:
+    """Write `commit`'s tree to `output` as a zip or tar.gz whose paths start with `prefix`/."""
+    _git(repo, "archive", f"--format={format}", f"--prefix={prefix}/", "-o", str(output), commit)
+
+
+def checkout_to(repo: Path, commit: str, directory: Path) -> None:
+    """Write `commit`'s files into `directory` (no .git): a plain copy of the tree."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(_git_bytes(repo, "archive", "--format=tar", commit))) as bundle:
+        bundle.extractall(directory, filter="data")
 
 
 @contextmanager

@@ -38,9 +38,12 @@ def redis_server():
 
 @pytest.fixture(autouse=True, scope="session")
 def repositories_dir(tmp_path_factory):
-    """Project repositories of the suite live in a temporary directory, not under var/."""
+    """Project repositories, worktrees, exports and previews of the suite live in temporary directories."""
     path = tmp_path_factory.mktemp("repos")
     settings.REPOS_DIR = path
+    settings.WORKTREES_DIR = tmp_path_factory.mktemp("worktrees")
+    settings.EXPORTS_DIR = tmp_path_factory.mktemp("exports")
+    settings.PREVIEWS_DIR = tmp_path_factory.mktemp("previews")
     return path
 
 

@@ -102,7 +102,8 @@ class OpenAIStandIn(LoopbackServer):
     """An OpenAI-compatible API: /v1/models and /v1/chat/completions answering scripted replies.
 
     Each reply is a dict (sent as the JSON content of the message), a str (sent as the content
-    as-is), or `Fail(status, message)` / `Slow(seconds, reply)`. The last reply repeats.
+    as-is), `Fail(status, message)` / `Slow(seconds, reply)`, or a function of the request body
+    returning one of those. The last reply repeats.
     """
 
     API_KEY = "sk-standin-0123456789abcd"
@@ -146,9 +147,12 @@ class OpenAIStandIn(LoopbackServer):
         if not self._authorized(request):
             return self._unauthorized()
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        body = json.loads(request["body"])
+        if callable(reply):
+            reply = reply(body)
         if isinstance(reply, Slow):
             time.sleep(reply.seconds)
-            reply = reply.reply
+            reply = reply.reply(body) if callable(reply.reply) else reply.reply
         if isinstance(reply, Fail):
             return reply.status, {"error": {"message": reply.message, "type": "server_error"}}
         content = json.dumps(reply) if isinstance(reply, dict) else reply

@@ -94,14 +94,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 # A worker started without -Q consumes all three; scaled-out deployments split them.
 CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("default", "builds", "flows")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# By task name: runs.* (builds and their steps) and flows.* get their own queues.
 CELERY_TASK_ROUTES = {
-    "runs.tasks.*": {"queue": "builds"},
-    "flows.tasks.*": {"queue": "flows"},
+    "runs.*": {"queue": "builds"},
+    "flows.*": {"queue": "flows"},
 }
 CELERY_BEAT_SCHEDULER = "core.beat:LockedDatabaseScheduler"
 # Installed into the DatabaseScheduler when beat starts; visible and editable in the admin.
 CELERY_BEAT_SCHEDULE = {
     "fail-stuck-generations": {"task": "workspaces.sweep_generations", "schedule": 60.0},
+    "resume-stalled-runs": {"task": "runs.sweep", "schedule": 30.0},
+    "remove-old-worktrees": {"task": "runs.remove_old_worktrees", "schedule": 3600.0},
+    "remove-expired-exports": {"task": "runs.remove_expired_exports", "schedule": 3600.0},
+    "stop-expired-previews": {"task": "runs.stop_expired_previews", "schedule": 60.0},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
@@ -268,9 +273,29 @@ AI_SYNC_WAIT_SECONDS = env.float("AI_SYNC_WAIT_SECONDS", default=10.0)
 # User-supplied base URLs may reach private addresses only when the operator allows it.
 AI_ALLOW_PRIVATE_BASE_URLS = env.bool("AI_ALLOW_PRIVATE_BASE_URLS", default=False)
 
-# PROJECTS
+# PROJECTS AND RUNS
 # ------------------------------------------------------------------------------
 REPOS_DIR = VAR_DIR / "repos"
+WORKTREES_DIR = VAR_DIR / "worktrees"
+# A run whose worker has not been heard from for this long is resumed (at most RUN_MAX_ATTEMPTS times).
+RUN_STALL_SECONDS = env.int("RUN_STALL_SECONDS", default=120)
+RUN_MAX_ATTEMPTS = env.int("RUN_MAX_ATTEMPTS", default=3)
+# Worktrees of failed runs are kept this long for inspection.
+RUN_KEEP_FAILED_WORKTREES_HOURS = env.int("RUN_KEEP_FAILED_WORKTREES_HOURS", default=24)
+VERIFY_TIMEOUT_SECONDS = env.int("VERIFY_TIMEOUT_SECONDS", default=300)
+VERIFY_CPU_SECONDS = env.int("VERIFY_CPU_SECONDS", default=240)
+VERIFY_MEMORY_MB = env.int("VERIFY_MEMORY_MB", default=2048)
+# With a language model: repair rounds after failed verification, and the tokens one run may spend.
+RUN_REPAIR_ROUNDS = env.int("RUN_REPAIR_ROUNDS", default=2)
+RUN_TOKEN_BUDGET = env.int("RUN_TOKEN_BUDGET", default=400_000)
+# POST …/cancel waits this long for the run to stop before answering 202.
+RUN_CANCEL_WAIT_SECONDS = env.float("RUN_CANCEL_WAIT_SECONDS", default=5.0)
+SSE_HEARTBEAT_SECONDS = env.float("SSE_HEARTBEAT_SECONDS", default=15.0)
+EXPORTS_DIR = VAR_DIR / "exports"
+EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=7 * 24)
+PREVIEWS_DIR = VAR_DIR / "previews"
+PREVIEW_TTL_MINUTES = env.int("PREVIEW_TTL_MINUTES", default=30)
+PREVIEW_START_TIMEOUT_SECONDS = env.float("PREVIEW_START_TIMEOUT_SECONDS", default=20.0)
 
 # API
 # ------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """The WebSocket endpoint `/api/v1/ws` and its protocol (DESIGN.md §5).
 
 Client → server: `{"type": "auth", "token"}` (unless the session cookie already authenticated
-the connection), `{"type": "subscribe", "channel": "<kind>:<id>"}`, `{"type": "unsubscribe",
-"channel"}`, `{"type": "ping"}`.
+the connection), `{"type": "subscribe", "channel": "<kind>:<id>", "after": <seq>?}`,
+`{"type": "unsubscribe", "channel"}`, `{"type": "ping"}`. On sequenced channels (`run:<id>`)
+`after` replays the stored events with a higher `seq` first; from then on each event arrives
+exactly once, in `seq` order.
 Server → client: `auth`, `subscribed`, `unsubscribed`, `pong` acknowledgements,
 `{"type": "event", "channel", "data"}` for published events, and
 `{"type": "error", "code", "message", "channel"?}` for anything refused. An error never closes
@@ -17,6 +19,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.authentication import user_for_bearer_token
 from accounts.services import CredentialsRejected
+from core.realtime.ordering import SequencedDelivery
 from core.realtime.registry import channel_kind, group_name, parse_channel
 
 MAX_SUBSCRIPTIONS = 100
@@ -27,6 +30,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         self.user = user if user is not None and user.is_authenticated else None
         self.subscriptions: set[str] = set()
+        self.deliveries: dict[str, SequencedDelivery] = {}
         await self.accept()
 
     async def disconnect(self, code) -> None:
@@ -90,6 +94,10 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         if kind is None:
             await self._error("VALIDATION_ERROR", f"Unknown channel kind {kind_name!r}.", channel)
             return
+        after = content.get("after")
+        if after is not None and (type(after) is not int or after < 0):
+            await self._error("VALIDATION_ERROR", "`after` must be a non-negative integer (an event seq).", channel)
+            return
         if channel not in self.subscriptions:
             if len(self.subscriptions) >= MAX_SUBSCRIPTIONS:
                 await self._error("VALIDATION_ERROR", f"At most {MAX_SUBSCRIPTIONS} subscriptions per connection.")
@@ -100,6 +108,12 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group_name(channel), self.channel_name)
             self.subscriptions.add(channel)
         await self.send_json({"type": "subscribed", "channel": channel})
+        if kind.replay is not None:
+            replay = database_sync_to_async(kind.replay)
+            delivery = SequencedDelivery(lambda low, high: replay(object_id, low, high), after)
+            self.deliveries[channel] = delivery
+            for event in await delivery.replay():
+                await self._send_event(channel, event)
 
     async def _unsubscribe(self, content: dict) -> None:
         channel = content.get("channel")
@@ -116,6 +130,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
 
     async def _leave(self, channel: str) -> None:
         self.subscriptions.discard(channel)
+        self.deliveries.pop(channel, None)
         await self.channel_layer.group_discard(group_name(channel), self.channel_name)
 
     async def _error(self, code: str, message: str, channel: str | None = None) -> None:
@@ -124,6 +139,13 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             error["channel"] = channel
         await self.send_json(error)
 
+    async def _send_event(self, channel: str, data: dict) -> None:
+        await self.send_json({"type": "event", "channel": channel, "data": data})
+
     async def channel_event(self, message: dict) -> None:
-        if message["channel"] in self.subscriptions:
-            await self.send_json({"type": "event", "channel": message["channel"], "data": message["data"]})
+        channel = message["channel"]
+        if channel not in self.subscriptions:
+            return
+        delivery = self.deliveries.get(channel)
+        for data in await delivery.live(message["data"]) if delivery else [message["data"]]:
+            await self._send_event(channel, data)

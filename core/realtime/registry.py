@@ -2,12 +2,15 @@
 
 Each app registers its kinds in `AppConfig.ready()` with a `can_join(user, object_id)` check;
 a channel a user may not join is reported as not found, never as forbidden, so that ids of
-other users' objects cannot be probed.
+other users' objects cannot be probed. A kind whose events carry a per-object `seq` (runs,
+executions) also gives `replay(object_id, after, before)`: the stored events with
+`after < seq < before` (before None: all), oldest first. Subscribers of such channels get every
+event exactly once and in order (`core.realtime.ordering`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -17,6 +20,7 @@ if TYPE_CHECKING:
 class ChannelKind:
     name: str
     can_join: Callable[["User", str], bool]
+    replay: Callable[[str, int, int | None], list[dict[str, Any]]] | None = None
 
 
 _kinds: dict[str, ChannelKind] = {}

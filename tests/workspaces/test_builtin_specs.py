@@ -8,22 +8,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from tests.projects import DESCRIPTIONS
 from workspaces.specs import lexicon
 from workspaces.specs.build import build_app_spec
 from workspaces.specs.builtin import builtin_domain_model, builtin_questions
 from workspaces.specs.render import consistency_problems, read_documents, render_documents
 from workspaces.specs.schema import DOMAIN_MODEL_SCHEMA, QUESTIONS_SCHEMA, domain_model_problems, questions_problems
-
-DESCRIPTIONS = {
-    "tracker": "A project management tool where teams create projects and add tasks with due dates and priorities. "
-    "Tasks can be assigned to members and marked complete. Members comment on tasks.",
-    "library": "A library lending system. Librarians manage books and members. Members borrow books and return them.",
-    "shop": "An online shop where customers browse products by category, add them to a cart and place orders. "
-    "Products have prices and stock levels. Orders are paid and shipped. Customers can review products.",
-    "clinic": "A clinic booking system. Patients book appointments with doctors at one of our clinics. "
-    "Receptionists manage the schedule and can cancel appointments.",
-    "events": "Organisers publish events with a start time, a location and a capacity; people register and can cancel.",
-}
 
 
 def spec_for(description: str, answers: dict | None = None, feedback: list[str] | None = None, name: str = "App"):

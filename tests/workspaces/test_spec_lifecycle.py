@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from tests.projects import default_answers
 from workspaces.models import Project, SpecVersion
 from workspaces.specs.render import consistency_problems, read_documents
 from workspaces.tasks import project_generation_task, sweep_generations_task
@@ -28,18 +29,6 @@ def project(auth_client):
 
 def clarify(client, project):
     return client.post(f"/api/v1/projects/{project['id']}/clarify", {}, format="json")
-
-
-def default_answers(questions: list[dict]) -> list[dict]:
-    answers = []
-    for question in questions:
-        if question["type"] == "multi_choice":
-            answers.append({"questionId": question["id"], "answer": question["options"][:-1] or question["options"]})
-        elif question["type"] == "single_choice":
-            answers.append({"questionId": question["id"], "answer": question["options"][0]})
-        elif question["type"] == "boolean":
-            answers.append({"questionId": question["id"], "answer": True})
-    return answers
 
 
 def answered(client, project) -> dict:

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from integrations.ai.providers import provider_names
@@ -18,14 +19,45 @@ class GenerationSerializer(serializers.Serializer):
     error = serializers.CharField(source="generation_error", help_text="Why the last job failed.")
 
 
+class LatestRunSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    run_number = serializers.IntegerField()
+    status = serializers.CharField()
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     ai_provider = serializers.CharField()
     generation = GenerationSerializer(source="*")
+    latest_run = serializers.SerializerMethodField(help_text="The newest build run, or null.")
 
     class Meta:
         model = Project
-        fields = ["id", "name", "description", "status", "ai_provider", "generation", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "status",
+            "ai_provider",
+            "generation",
+            "latest_run",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(LatestRunSerializer(allow_null=True))
+    def get_latest_run(self, project) -> dict | None:
+        if not hasattr(project, "latest_run_id"):
+            # Not loaded through with_latest_run (a project just created or changed).
+            run = project.runs.order_by("-run_number").only("id", "run_number", "status").first()
+            return LatestRunSerializer(run).data if run else None
+        if project.latest_run_id is None:
+            return None
+        return {
+            "id": project.latest_run_id,
+            "run_number": project.latest_run_number,
+            "status": project.latest_run_status,
+        }
 
 
 class SpecVersionSummarySerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from core.api.responses import envelope_response, error_envelope_response
 from core.api.schema import error_response
 from core.api.views import ScopedViewSet
+from runs.selectors import with_latest_run
 from workspaces.api.filters import ProjectFilter
 from workspaces.api.serializers import (
     AnswersRequestSerializer,
@@ -91,6 +92,9 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @property
     def throttle_scope(self) -> str | None:
         return "generation" if self.action in GENERATING_ACTIONS else None
+
+    def scope_queryset(self, queryset):
+        return with_latest_run(queryset)
 
     def get_serializer_class(self):
         return ProjectSerializer if self.action == "list" else ProjectDetailSerializer
