@@ -120,6 +120,10 @@ def _ask(run: Run, request: StructuredRequest, task: Task | None = None) -> Stru
     The call runs in a helper thread while this one keeps the heartbeat fresh and watches for a
     cancel, so a cancelled run stops within a second even while a model is still answering.
     """
+    if run.token_budget:
+        used = Run.objects.values_list("tokens_used", flat=True).get(pk=run.pk)
+        if used >= run.token_budget:
+            raise BudgetExceeded(f"The run's token budget of {run.token_budget} is spent ({used} tokens used).")
     provider = provider_resolve(user=run.owner, requested=run.provider)
 
     def call() -> StructuredResult:

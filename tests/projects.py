@@ -1,12 +1,11 @@
 """Helpers that take an app-build project through its spec lifecycle over the API."""
 
-# The descriptions of the demo (scripts/demo.py) and of the built-in provider's examples.
+# The demo descriptions: the built-in provider's examples; "library" is the one scripts/demo.py builds.
 DESCRIPTIONS = {
-    "demo": "A library lending system. Librarians manage books and members. "
-    "Members borrow books and return them; loans have due dates.",
     "tracker": "A project management tool where teams create projects and add tasks with due dates and priorities. "
     "Tasks can be assigned to members and marked complete. Members comment on tasks.",
-    "library": "A library lending system. Librarians manage books and members. Members borrow books and return them.",
+    "library": "A library lending system. Librarians manage books and members. "
+    "Members borrow books and return them; loans have due dates.",
     "shop": "An online shop where customers browse products by category, add them to a cart and place orders. "
     "Products have prices and stock levels. Orders are paid and shipped. Customers can review products.",
     "clinic": "A clinic booking system. Patients book appointments with doctors at one of our clinics. "
@@ -27,7 +26,7 @@ def default_answers(questions: list[dict]) -> list[dict]:
     return answers
 
 
-def approved_project(client, description: str = DESCRIPTIONS["demo"], name: str = "Lending library") -> dict:
+def approved_project(client, description: str = DESCRIPTIONS["library"], name: str = "Lending library") -> dict:
     """A project created, clarified, answered (first options) and approved with the built-in provider."""
     project = client.post("/api/v1/projects", {"name": name, "description": description}, format="json").json()["data"]
     path = f"/api/v1/projects/{project['id']}"

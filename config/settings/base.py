@@ -342,7 +342,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # The same choice set under several field names (provider, aiProvider) is one schema enum.
-    "ENUM_NAME_OVERRIDES": {"AiProviderEnum": ["builtin", *AI_PROVIDERS]},
+    "ENUM_NAME_OVERRIDES": {
+        "AiProviderEnum": ["builtin", *AI_PROVIDERS],
+        "ProjectStatusEnum": "workspaces.models.ProjectStatus",
+        "RunStatusEnum": "runs.models.RunStatus",
+        "TaskStatusEnum": "runs.models.TaskStatus",
+        "ExportStatusEnum": "runs.models.ExportStatus",
+        "DeploymentStatusEnum": "runs.models.DeploymentStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_spectacular.hooks.postprocess_schema_enums",

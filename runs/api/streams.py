@@ -86,6 +86,8 @@ class RunEventStreamView(BaseAPIView):
         description="Each event: `id: <seq>`, `event: <eventType>`, `data: <the event as JSON>`. Replays from "
         "`Last-Event-ID` or `?after=`, heartbeats every 15 s, ends after RUN_COMPLETED, RUN_FAILED or RUN_CANCELLED.",
         parameters=[
+            OpenApiParameter("project_pk", str, OpenApiParameter.PATH, description="The project's id."),
+            OpenApiParameter("run_pk", str, OpenApiParameter.PATH, description="The run's id."),
             OpenApiParameter("after", int, description="Replay events with a higher seq (default 0)."),
             OpenApiParameter("Last-Event-ID", int, location=OpenApiParameter.HEADER, required=False),
         ],

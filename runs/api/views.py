@@ -46,6 +46,8 @@ EVENT_TYPES = (
     "RUN_COMPLETED, RUN_FAILED, RUN_CANCELLED"
 )
 MAX_EVENTS = 1000
+PROJECT_ID = OpenApiParameter("project_pk", str, OpenApiParameter.PATH, description="The project's id.")
+RUN_ID = OpenApiParameter("run_pk", str, OpenApiParameter.PATH, description="The run's id.")
 
 
 class ProjectChildViewSet(ScopedViewSet):
@@ -173,6 +175,7 @@ def _int_param(params, name: str, default: int, minimum: int, maximum: int | Non
     return int(raw)
 
 
+@extend_schema(parameters=[PROJECT_ID, RUN_ID])
 @extend_schema_view(
     list=extend_schema(summary="A run's tasks, in sequence", responses=TaskSerializer(many=True)),
     retrieve=extend_schema(summary="One task: definition, branch, worktree, result, timings"),
@@ -270,9 +273,12 @@ class DeploymentViewSet(mixins.RetrieveModelMixin, ProjectChildViewSet):
         return Response(DeploymentSerializer(deployment).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ProjectFilesViewSet(ProjectChildViewSet):
+class ProjectFilesViewSet(ScopedViewSet):
     """Read-only files of the project repository at a ref: branch, tag, commit sha or run id."""
 
+    queryset = Project.objects.all()
+    owner_field = "owner"
+    lookup_url_kwarg = "project_pk"
     REF = OpenApiParameter("ref", str, description="Branch, tag, commit sha or run id (its merged commit); main.")
 
     @extend_schema(
@@ -282,18 +288,20 @@ class ProjectFilesViewSet(ProjectChildViewSet):
     )
     def list(self, request, project_pk=None):
         listing = project_files_list(
-            project=self.project(), ref=request.query_params.get("ref", ""), path=request.query_params.get("path", "")
+            project=self.get_object(),
+            ref=request.query_params.get("ref", ""),
+            path=request.query_params.get("path", ""),
         )
         return Response(FileListSerializer(listing).data)
 
     @extend_schema(
         summary="Read a file of the repository",
         description="UTF-8 text as is; anything else base64 with `encoding: base64`.",
-        parameters=[REF],
+        parameters=[REF, OpenApiParameter("path", str, OpenApiParameter.PATH, description="The file's path.")],
         responses=FileContentSerializer,
     )
     def retrieve(self, request, project_pk=None, path=None):
-        content = project_file_read(project=self.project(), ref=request.query_params.get("ref", ""), path=path)
+        content = project_file_read(project=self.get_object(), ref=request.query_params.get("ref", ""), path=path)
         return Response(FileContentSerializer(content).data)
 
 
