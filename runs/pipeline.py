@@ -1,8 +1,8 @@
 """The build pipeline: queued → decomposing → executing → merging → verifying → succeeded | failed | cancelled.
 
 Every step is a Celery job that takes ids, commits after each change of state with its event, and
-is safe to run twice: a step checks that the run is still where it expects it, and events carry
-keys that make a repeated one a no-op. Tasks run on their own branch and worktree and may run
+is safe to run twice: a step checks that the run is still where it expects it (and still exists),
+and events carry keys that make a repeated one a no-op. Tasks run on their own branch and worktree and may run
 concurrently on several workers once their dependencies are done; `run_advance` decides what comes
 next after each of them. Cancellation is cooperative: the flag is checked between files, merges and
 while verification runs.
@@ -14,10 +14,10 @@ call's tokens count against the run's budget.
 """
 
 import logging
+import queue
 import shutil
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
@@ -126,28 +126,33 @@ def _ask(run: Run, request: StructuredRequest, task: Task | None = None) -> Stru
             raise BudgetExceeded(f"The run's token budget of {run.token_budget} is spent ({used} tokens used).")
     provider = provider_resolve(user=run.owner, requested=run.provider)
 
-    def call() -> StructuredResult:
+    answers: queue.Queue = queue.Queue(maxsize=1)
+
+    def call() -> None:
         try:
-            return ai_structured(user=run.owner, provider=provider, request=request, subject=("run", run.pk))
+            answers.put(
+                (ai_structured(user=run.owner, provider=provider, request=request, subject=("run", run.pk)), None)
+            )
+        except Exception as exc:  # handed to the waiting thread, which raises it
+            answers.put((None, exc))
         finally:
             connection.close()
 
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ai-{run.pk}")
-    future = executor.submit(call)
+    # A daemon thread: a call abandoned on cancel must not hold up the worker's shutdown.
+    threading.Thread(target=call, name=f"ai-{run.pk}", daemon=True).start()
     last_beat = time.monotonic()
-    try:
-        while True:
-            try:
-                result = future.result(timeout=CANCEL_POLL_SECONDS)
-                break
-            except FutureTimeout:
-                if _cancel_requested(run.pk):
-                    raise RunCancelled from None
-                if time.monotonic() - last_beat > HEARTBEAT_SECONDS:
-                    _beat(run.pk, task.pk if task else None)
-                    last_beat = time.monotonic()
-    finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+    while True:
+        try:
+            result, error = answers.get(timeout=CANCEL_POLL_SECONDS)
+            break
+        except queue.Empty:
+            if _cancel_requested(run.pk):
+                raise RunCancelled from None
+            if time.monotonic() - last_beat > HEARTBEAT_SECONDS:
+                _beat(run.pk, task.pk if task else None)
+                last_beat = time.monotonic()
+    if error is not None:
+        raise error
     spent = result.tokens_in + result.tokens_out
     if spent:
         Run.objects.filter(pk=run.pk).update(tokens_used=F("tokens_used") + spent)
@@ -177,8 +182,8 @@ def run_start(run_id: str) -> None:
     from runs.tasks import run_advance_task
 
     with transaction.atomic():
-        run = Run.objects.select_for_update().select_related("spec_version", "owner").get(pk=run_id)
-        if run.status not in (RunStatus.QUEUED, RunStatus.DECOMPOSING):
+        run = Run.objects.select_for_update().select_related("spec_version", "owner").filter(pk=run_id).first()
+        if run is None or run.status not in (RunStatus.QUEUED, RunStatus.DECOMPOSING):
             return
         if run.cancel_requested:
             run_settle(run, RunStatus.CANCELLED)
@@ -237,8 +242,8 @@ def run_advance(run_id: str) -> None:
     from runs.tasks import run_finish_task, task_execute_task
 
     with transaction.atomic():
-        run = Run.objects.select_for_update().get(pk=run_id)
-        if run.status != RunStatus.EXECUTING:
+        run = Run.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.EXECUTING:
             return
         tasks = list(run.tasks.all())
         busy = [task for task in tasks if task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING)]
@@ -316,8 +321,11 @@ def task_execute(task_id: str) -> None:
         task = (
             Task.objects.select_for_update()
             .select_related("run__project", "run__owner", "run__spec_version")
-            .get(pk=task_id)
+            .filter(pk=task_id)
+            .first()
         )
+        if task is None:
+            return
         run = task.run
         # Only a queued task runs: a running one is owned by a worker (the sweeper requeues it if that worker died).
         if task.status != TaskStatus.QUEUED or run.status != RunStatus.EXECUTING:
@@ -514,8 +522,8 @@ def _repair(run: Run, worktree: Path, result: dict[str, Any], round: int) -> Non
 
 def run_finish(run_id: str) -> None:
     """Merge the task branches in mergeOrder, verify (repairing with a language model), settle the run."""
-    run = Run.objects.select_related("project", "owner", "spec_version").get(pk=run_id)
-    if run.status not in (RunStatus.MERGING, RunStatus.VERIFYING):
+    run = Run.objects.select_related("project", "owner", "spec_version").filter(pk=run_id).first()
+    if run is None or run.status not in (RunStatus.MERGING, RunStatus.VERIFYING):
         return
     repo, worktree = _repo(run), run_worktrees(run) / "merge"
     try:

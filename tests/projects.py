@@ -30,8 +30,9 @@ def approved_project(client, description: str = DESCRIPTIONS["library"], name: s
     """A project created, clarified, answered (first options) and approved with the built-in provider."""
     project = client.post("/api/v1/projects", {"name": name, "description": description}, format="json").json()["data"]
     path = f"/api/v1/projects/{project['id']}"
-    questions = client.post(f"{path}/clarify", {}, format="json").json()["data"]["questions"]
-    response = client.post(f"{path}/answers", {"answers": default_answers(questions)}, format="json")
+    questions = client.post(f"{path}/clarify", {"provider": "builtin"}, format="json").json()["data"]["questions"]
+    answers = {"answers": default_answers(questions), "provider": "builtin"}
+    response = client.post(f"{path}/answers", answers, format="json")
     assert response.status_code == 200, response.content
     response = client.post(f"{path}/approve", format="json")
     assert response.status_code == 200, response.content

@@ -180,3 +180,43 @@ class Fail:
 class Slow:
     seconds: float
     reply: object
+
+
+def build_request(body: dict) -> tuple[str, dict]:
+    """The purpose (build_decompose, build_task, build_repair) and input of a chat request from a build."""
+    return body["response_format"]["json_schema"]["name"], json.loads(body["messages"][1]["content"])
+
+
+class BuildModel:
+    """Answers a build's requests like a careful model: the built-in generator's plan and files.
+
+    `plan`, `task_answer` and `repair_answer` bend answers; `slow` delays the first answer for a
+    task slug by that many seconds (later attempts are quick); `delay` slows every task answer.
+    """
+
+    def __init__(self, *, plan=None, task_answer=None, repair_answer=None, slow=None, delay: float = 0):
+        self.plan, self.task_answer, self.repair_answer = plan, task_answer, repair_answer
+        self.slow, self.delay = dict(slow or {}), delay
+        self.repair_inputs: list[dict] = []
+        self.task_calls: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, body: dict):
+        from runs.generator.requests import builtin_decomposition, builtin_operations
+
+        purpose, data = build_request(body)
+        if purpose == "build_decompose":
+            return self.plan(data) if self.plan else builtin_decomposition(data)
+        if purpose == "build_repair":
+            self.repair_inputs.append(data)
+            return self.repair_answer(data) if self.repair_answer else {"operations": []}
+        slug = data["task"]["slug"]
+        with self.lock:
+            self.task_calls[slug] = self.task_calls.get(slug, 0) + 1
+            first = self.task_calls[slug] == 1
+        answer = builtin_operations(data)
+        if self.task_answer:
+            answer = self.task_answer(data, answer)
+        if first and slug in self.slow:
+            return Slow(self.slow[slug], answer)
+        return Slow(self.delay, answer) if self.delay else answer

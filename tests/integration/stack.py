@@ -1,6 +1,7 @@
 """Starts the real processes (daphne, Celery worker) against the test database and Redis."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -27,7 +28,7 @@ def test_database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def stack_environment(var_dir: Path) -> dict[str, str]:
+def stack_environment(var_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Production-like settings (not the eager, in-memory test settings) on the test's database and Redis."""
     return {
         "PATH": os.environ["PATH"],
@@ -41,6 +42,7 @@ def stack_environment(var_dir: Path) -> dict[str, str]:
         "REDIS_URL": settings.REDIS_URL,
         "VAR_DIR": str(var_dir),
         "PYTHONUNBUFFERED": "1",
+        **(extra or {}),
     }
 
 
@@ -60,43 +62,63 @@ def wait_until_ready(base_url: str, processes: dict[str, subprocess.Popen], time
     raise TimeoutError(f"{base_url}/health/ready was not 200 within {timeout}s")
 
 
-@contextmanager
-def running_stack(var_dir: Path):
-    """Yields the base URL of a running daphne with one Celery worker; stops both afterwards."""
-    port = free_port()
-    env = stack_environment(var_dir)
-    commands = {
-        "web": [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        "worker": [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-l",
-            "INFO",
-            "-c",
-            "1",
-            "-n",
-            f"it-{port}@%h",
-        ],
-    }
-    processes = {}
-    try:
-        for name, command in commands.items():
-            log = (var_dir / f"{name}.log").open("w")
-            processes[name] = subprocess.Popen(
-                command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_ready(base_url, processes)
-        yield base_url
-    finally:
-        for process in processes.values():
+class Stack:
+    """A running daphne and Celery worker; the worker can be killed (SIGKILL, whole process group) and restarted."""
+
+    def __init__(self, var_dir: Path, environment: dict[str, str], worker_concurrency: int):
+        self.var_dir = var_dir
+        self.environment = environment
+        self.worker_concurrency = worker_concurrency
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.workers_started = 0
+
+    def _start(self, name: str, command: list[str]) -> None:
+        log = (self.var_dir / f"{name}.log").open("a")
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def start_web(self) -> None:
+        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"]
+        self._start("web", command)
+
+    def start_worker(self) -> None:
+        self.workers_started += 1
+        name = f"it-{self.port}-{self.workers_started}@%h"
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO"]
+        self._start("worker", [*command, "-c", str(self.worker_concurrency), "-n", name])
+
+    def kill_worker(self) -> None:
+        """What a crashed machine does to the worker: every process of it dies at once, nothing is cleaned up."""
+        worker = self.processes.pop("worker")
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=20)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
             process.terminate()
-        for process in processes.values():
+        for process in self.processes.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextmanager
+def running_stack(var_dir: Path, environment: dict[str, str] | None = None, worker_concurrency: int = 1):
+    """Yields a running `Stack` (daphne + one Celery worker) on the test database; stops it afterwards."""
+    stack = Stack(var_dir, stack_environment(var_dir, environment), worker_concurrency)
+    try:
+        stack.start_web()
+        stack.start_worker()
+        wait_until_ready(stack.base_url, stack.processes)
+        yield stack
+    finally:
+        stack.stop()

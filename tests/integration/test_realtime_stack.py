@@ -28,8 +28,8 @@ async def receive(ws, timeout: float = 15) -> dict:
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("stack")) as base_url:
-        yield base_url
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+        yield running.base_url
 
 
 @pytest.fixture

@@ -1,28 +1,22 @@
 """Builds written by a language model: the real openai client against an OpenAI-compatible stand-in.
 
-The stand-in answers like a careful model would: the built-in generator's plan and files, computed
-from the request it receives. Each test then bends one answer to exercise a failure path.
+The stand-in answers like a careful model would (`BuildModel`): the built-in generator's plan and
+files, computed from the request it receives. Each test then bends one answer to exercise a failure path.
 """
-
-import json
 
 import pytest
 
 from integrations.models import AiCall
 from integrations.services import ai_key_save
 from runs.generator import builtin
-from runs.generator.requests import builtin_decomposition, builtin_operations
+from runs.generator.requests import builtin_decomposition
 from runs.models import Run, RunEvent
 from tests.projects import approved_project
-from tests.stand_ins import OpenAIStandIn
+from tests.stand_ins import BuildModel, OpenAIStandIn, build_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BROKEN_MAIN = "raise RuntimeError('the model got this wrong')\n"
-
-
-def purpose_and_input(body: dict) -> tuple[str, dict]:
-    return body["response_format"]["json_schema"]["name"], json.loads(body["messages"][1]["content"])
 
 
 def correct_files(spec: dict) -> dict[str, str]:
@@ -30,24 +24,6 @@ def correct_files(spec: dict) -> dict[str, str]:
     for task in builtin.decompose(spec)["tasks"]:
         files.update(builtin.task_files(spec, task))
     return files
-
-
-class Model:
-    """Answers build requests; `task_answer` and `repair_answer` can bend the answers."""
-
-    def __init__(self, *, plan=None, task_answer=None, repair_answer=None):
-        self.plan, self.task_answer, self.repair_answer = plan, task_answer, repair_answer
-        self.repair_inputs: list[dict] = []
-
-    def __call__(self, body: dict) -> dict:
-        purpose, data = purpose_and_input(body)
-        if purpose == "build_decompose":
-            return self.plan(data) if self.plan else builtin_decomposition(data)
-        if purpose == "build_task":
-            answer = builtin_operations(data)
-            return self.task_answer(data, answer) if self.task_answer else answer
-        self.repair_inputs.append(data)
-        return self.repair_answer(data) if self.repair_answer else {"operations": []}
 
 
 @pytest.fixture
@@ -79,14 +55,14 @@ def events(run: Run, type: str) -> list[RunEvent]:
 
 
 def test_a_model_plans_and_writes_the_app_through_file_operations(auth_client, project, stand_in):
-    stand_in.replies = [Model()]
+    stand_in.replies = [BuildModel()]
 
     run = build(auth_client, project)
 
     assert run.status == "succeeded", run.error
     assert run.provider == "openai"
     tasks = run.tasks.count()
-    purposes = [purpose_and_input(body)[0] for body in stand_in.chat_requests()]
+    purposes = [build_request(body)[0] for body in stand_in.chat_requests()]
     assert purposes == ["build_decompose"] + ["build_task"] * tasks
     assert {body["model"] for body in stand_in.chat_requests()} == {"gpt-stand-in"}
     assert run.tokens_used == (1 + tasks) * 200
@@ -103,7 +79,7 @@ def test_a_task_writing_outside_its_path_scope_fails_with_a_clear_event(auth_cli
             answer["operations"].append({"path": "app/main.py", "action": "create", "content": "x = 1\n"})
         return answer
 
-    stand_in.replies = [Model(task_answer=trespass)]
+    stand_in.replies = [BuildModel(task_answer=trespass)]
 
     run = build(auth_client, project)
 
@@ -135,7 +111,7 @@ def test_a_decomposition_with_cycles_or_overlaps_is_rejected(auth_client, projec
         bend(plan)
         return plan
 
-    stand_in.replies = [Model(plan=bad_plan)]
+    stand_in.replies = [BuildModel(plan=bad_plan)]
 
     run = build(auth_client, project)
 
@@ -161,7 +137,7 @@ def test_failed_verification_is_fed_back_and_repaired(auth_client, project, stan
             ]
         }
 
-    model = Model(task_answer=broken_main, repair_answer=repair)
+    model = BuildModel(task_answer=broken_main, repair_answer=repair)
     stand_in.replies = [model]
 
     run = build(auth_client, project)
@@ -192,7 +168,7 @@ def test_repairs_are_bounded(auth_client, project, stand_in, settings):
                 operation["content"] = BROKEN_MAIN
         return answer
 
-    model = Model(task_answer=broken_main)
+    model = BuildModel(task_answer=broken_main)
     stand_in.replies = [model]
 
     run = build(auth_client, project)
@@ -211,7 +187,7 @@ def test_a_repair_outside_the_tasks_scopes_fails_the_run(auth_client, project, s
         return answer
 
     stand_in.replies = [
-        Model(
+        BuildModel(
             task_answer=broken_main,
             repair_answer=lambda data: {"operations": [{"path": "spec/SPEC.md", "action": "update", "content": "x"}]},
         )
@@ -225,7 +201,7 @@ def test_a_repair_outside_the_tasks_scopes_fails_the_run(auth_client, project, s
 
 def test_spending_past_the_token_budget_fails_the_run(auth_client, project, stand_in, settings):
     settings.RUN_TOKEN_BUDGET = 500
-    stand_in.replies = [Model()]
+    stand_in.replies = [BuildModel()]
 
     run = build(auth_client, project)
 
