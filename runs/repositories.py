@@ -8,6 +8,7 @@ and the branch moves with a compare-and-swap so concurrent commits cannot lose e
 import fcntl
 import io
 import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -182,21 +183,29 @@ def repository_lock(repo: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _discard_worktree(repo: Path, path: Path) -> None:
+    """Remove the worktree at `path`, also one a killed process left locked or half made."""
+    if path.exists():
+        try:
+            # Twice --force: a worktree whose `git worktree add` was killed stays locked ("initializing").
+            _git(repo, "worktree", "remove", "--force", "--force", str(path))
+        except RepositoryError:
+            shutil.rmtree(path, ignore_errors=True)
+    _git(repo, "worktree", "prune")
+
+
 def worktree_add(repo: Path, path: Path, branch: str, start: str) -> None:
     """A worktree at `path` on `branch`, (re)set to `start`: doing it again starts the branch over."""
     with repository_lock(repo):
-        if path.exists():
-            _git(repo, "worktree", "remove", "--force", str(path))
-        _git(repo, "worktree", "prune")
+        _discard_worktree(repo, path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _git(repo, "worktree", "add", "--force", "-B", branch, str(path), start)
+        # Twice --force: also over a registration left locked by a killed process.
+        _git(repo, "worktree", "add", "--force", "--force", "-B", branch, str(path), start)
 
 
 def worktree_remove(repo: Path, path: Path) -> None:
     with repository_lock(repo):
-        if path.exists():
-            _git(repo, "worktree", "remove", "--force", str(path))
-        _git(repo, "worktree", "prune")
+        _discard_worktree(repo, path)
 
 
 def _work(path: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:

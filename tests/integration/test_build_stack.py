@@ -185,7 +185,8 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_run_finishes_cleanly(stack
     assert {key: count for key, count in per_task.items() if count > 1 and key[0]} == {}, "no task event twice"
     resumed = [event for event in events if event["eventType"] == "LOG" and "resumed" in event["payload"]["message"]]
     assert len(resumed) == 1
-    assert resumed[0]["payload"]["requeuedTasks"] == [data.pk]
+    # Tasks that were mid-flight with it when the worker died (ones without dependencies) go back too.
+    assert data.pk in resumed[0]["payload"]["requeuedTasks"]
     repo = project["repoPath"]
     for task in Task.objects.filter(run_id=run["id"]):
         assert git(repo, "rev-list", "--count", f"{done.base_commit}..{task.branch_name}").strip() == "1", task.slug

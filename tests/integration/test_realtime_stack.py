@@ -66,7 +66,7 @@ async def test_health_sees_the_worker_heartbeat(stack):
 
     report = await asyncio.to_thread(health)
     assert report["components"]["workers"] == "healthy"
-    assert report["workers"] == 1
+    assert report["workers"] >= 1
 
 
 async def test_a_generation_job_runs_on_the_worker_while_the_web_process_waits(stack, member):
