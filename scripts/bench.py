@@ -4,6 +4,8 @@
   `GET /health` and an authenticated paginated list (`GET /api/v1/auth/tokens?pageSize=20`, 100
   rows) at 1 and 16 connections; requests/s and latency p50/p99 come from wrk's own report.
 * Realtime: POST /api/v1/realtime/ping → Celery worker → WebSocket event, sequentially; p50/p99.
+* Build runs (scripts/bench_runs.py): orchestration overhead per task, event latency from the worker
+  to 1, 10 and 100 WebSocket clients, events per second to one watcher with no loss.
 
 The system runs from `var/bench/run` (fresh each time) with DEBUG=false; results are printed and
 written to `var/bench/<timestamp>.json`. Load generator and server share this machine's cores.
@@ -27,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import websockets
+from bench_runs import ModelStandIn, measure_runs, print_runs
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,6 +137,7 @@ def machine() -> dict:
 
 def main() -> None:
     wrk = ensure_wrk()
+    model = ModelStandIn()
     run_dir = BENCH_DIR / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
@@ -149,6 +153,9 @@ def main() -> None:
         "VAR_DIR": str(run_dir),
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        # The operator's `openai` provider is the bench's model stand-in (scripts/bench_runs.py).
+        "OPENAI_BASE_URL": model.base_url,
+        "OPENAI_API_KEY": "bench-operator-key",
     }
     env.pop("REDIS_URL", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -196,6 +203,7 @@ def main() -> None:
             "p50_ms": round(statistics.median(pings), 2),
             "p99_ms": round(percentile(pings, 0.99), 2),
         }
+        results["runs"] = measure_runs(base_url, token, model)
     finally:
         os.killpg(stack.pid, signal.SIGINT)
         stack.wait(timeout=60)
@@ -211,6 +219,7 @@ def main() -> None:
     ping = results["realtime_ping"]
     name = "POST /realtime/ping → worker → WebSocket event"
     print(f"{name:52} {1:>5} {'':>9} {ping['p50_ms']:>8.2f} {ping['p99_ms']:>8.2f}")
+    print_runs(results["runs"])
     out = BENCH_DIR / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nWritten to {out.relative_to(ROOT)}")

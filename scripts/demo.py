@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 from pathlib import Path
@@ -91,7 +92,7 @@ def answer_for(question: dict) -> object:
     return "Librarians can see overdue loans."
 
 
-def project_walkthrough(token: str) -> None:
+def project_walkthrough(token: str) -> dict:
     _, created, _ = call(
         "POST", "/api/v1/projects", token, {"name": "Lending library", "description": DEMO_DESCRIPTION}
     )
@@ -133,6 +134,100 @@ def project_walkthrough(token: str) -> None:
     print(f"  regenerated: v{regenerated['data']['spec']['version']} with the feedback")
     _, approved, _ = call("POST", f"{path}/approve", token)
     print(f"  {approved['data']['status']}: spec/ committed as {approved['data']['spec']['commitSha'][:12]}")
+    return project
+
+
+async def watch_run(token: str, run_id: str) -> None:
+    """Print the run's events as they arrive over the WebSocket (replayed from the start), until it ends."""
+    ws_url = BASE_URL.replace("http", "ws", 1) + "/api/v1/ws"
+    async with websockets.connect(ws_url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        await ws.recv()
+        await ws.send(json.dumps({"type": "subscribe", "channel": f"run:{run_id}", "after": 0}))
+        print(f"  ws subscribe run:{run_id} after 0 → {json.loads(await ws.recv())['type']}")
+        while True:
+            event = json.loads(await asyncio.wait_for(ws.recv(), 300))["data"]
+            payload = event["payload"]
+            detail = (
+                payload.get("path")
+                or payload.get("status")
+                or payload.get("message")
+                or payload.get("slug")
+                or payload.get("commitSha")
+                or (
+                    f"{payload['summary']['passed']}/{payload['summary']['total']} criteria"
+                    if "summary" in payload
+                    else ""
+                )
+            )
+            print(f"    #{event['seq']:<3} {event['eventType']:22} {detail}")
+            if event["eventType"] in ("RUN_COMPLETED", "RUN_FAILED", "RUN_CANCELLED"):
+                return
+
+
+def wait_for_status(path: str, token: str, done: tuple[str, ...]) -> dict:
+    deadline = time.monotonic() + 120
+    while True:
+        _, body, _ = call("GET", path, token)
+        if body["data"]["status"] in done or time.monotonic() > deadline:
+            return body["data"]
+        time.sleep(0.5)
+
+
+def build_walkthrough(token: str, project: dict) -> None:
+    path = f"/api/v1/projects/{project['id']}"
+    status, created, _ = call("POST", f"{path}/runs", token, {})
+    if status != 201:
+        sys.exit(f"Starting the build answered {status}: {created}")
+    run = created["data"]
+    print(f"  run {run['runNumber']} ({run['id']}), provider {run['provider']}; its events, live:")
+    asyncio.run(watch_run(token, run["id"]))
+    _, detail, _ = call("GET", f"{path}/runs/{run['id']}", token)
+    run = detail["data"]
+    verification = run["verificationResult"] or {}
+    summary = verification.get("summary", {})
+    print(
+        f"  {run['status']}: {len(run['tasks'])} tasks merged as {(run['mergedCommit'] or '')[:12]}, "
+        f"verification {summary.get('passed')}/{summary.get('total')} criteria passed "
+        f"in {verification.get('durationMs')} ms ({verification.get('sandbox', {}).get('network')} network sandbox)"
+    )
+    if run["status"] != "succeeded":
+        sys.exit(f"The build did not succeed: {run['error']}")
+    _, files, _ = call("GET", f"{path}/files?ref={run['id']}", token)
+    print(
+        "  files: "
+        + ", ".join(entry["name"] + ("/" if entry["type"] == "directory" else "") for entry in files["data"]["entries"])
+    )
+
+    _, export, _ = call("POST", f"{path}/export", token, {"runId": run["id"], "format": "zip"})
+    export = wait_for_status(f"{path}/exports/{export['data']['id']}", token, ("completed", "failed"))
+    request = urllib.request.Request(BASE_URL + export["downloadUrl"], headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        filename = response.headers.get_filename()
+        archive = response.read()
+    target = Path(os.environ.get("VAR_DIR", ROOT / "var")) / "demo" / filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(archive)
+    print(f"  export downloaded: {target} ({len(archive)} bytes, {len(zipfile.ZipFile(target).namelist())} files)")
+
+    _, deployment, _ = call("POST", f"{path}/deploy", token, {"runId": run["id"], "provider": "local"})
+    deployment = wait_for_status(f"{path}/deployments/{deployment['data']['id']}", token, ("live", "failed"))
+    if deployment["status"] != "live":
+        sys.exit(f"The preview did not start: {deployment['error']}")
+    print(f"  preview live at {deployment['url']} until {deployment['expiresAt']} (DELETE the deployment to stop it)")
+    account = {"email": "librarian@example.com", "password": "a long demo password", "name": "Demo"}
+    for method, route, body in (("POST", "/auth/register", account), ("POST", "/auth/login", account)):
+        request = urllib.request.Request(
+            deployment["url"] + route,
+            data=json.dumps(body).encode(),
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                print(f"    {method} {deployment['url']}{route} → {response.status}")
+        except urllib.error.HTTPError as error:
+            print(f"    {method} {deployment['url']}{route} → {error.code}")
 
 
 def main() -> None:
@@ -178,7 +273,10 @@ def main() -> None:
     asyncio.run(realtime(token, user["id"]))
 
     step("App-build project: description → questions → answers → spec → feedback → approval")
-    project_walkthrough(token)
+    project = project_walkthrough(token)
+
+    step("Build run: decompose → tasks on git worktrees → merge → verify; then export and preview")
+    build_walkthrough(token, project)
 
     print(f"\nDone. API docs: {BASE_URL}/api/v1/docs/  Admin: {BASE_URL}/admin/")
 
