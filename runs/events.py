@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.realtime.publish import publish_on_commit
-from runs.models import Run, RunEvent
+from runs.models import Run, RunEvent, Task
 
 RUN_STARTED = "RUN_STARTED"
 RUN_STATUS = "RUN_STATUS"
@@ -59,7 +59,11 @@ def run_event_emit(
             return existing
     run = Run.objects.select_for_update().only("event_count").get(pk=run_id)
     seq = run.event_count + 1
-    Run.objects.filter(pk=run_id).update(event_count=seq, heartbeat_at=timezone.now())
+    # An event is also a heartbeat of its run and task (the sweeper resumes runs that have none).
+    now = timezone.now()
+    Run.objects.filter(pk=run_id).update(event_count=seq, heartbeat_at=now)
+    if task is not None:
+        Task.objects.filter(pk=task.pk).update(heartbeat_at=now)
     event = RunEvent.objects.create(run_id=run_id, task=task, seq=seq, type=type, payload=payload or {}, key=key)
     publish_on_commit(run_channel(run_id), event_data(event))
     return event

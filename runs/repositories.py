@@ -185,12 +185,13 @@ def repository_lock(repo: Path):
 
 def _discard_worktree(repo: Path, path: Path) -> None:
     """Remove the worktree at `path`, also one a killed process left locked or half made."""
-    if path.exists():
-        try:
-            # Twice --force: a worktree whose `git worktree add` was killed stays locked ("initializing").
-            _git(repo, "worktree", "remove", "--force", "--force", str(path))
-        except RepositoryError:
-            shutil.rmtree(path, ignore_errors=True)
+    if not path.exists():
+        return
+    try:
+        # Twice --force: a worktree whose `git worktree add` was killed stays locked ("initializing").
+        _git(repo, "worktree", "remove", "--force", "--force", str(path))
+    except RepositoryError:
+        shutil.rmtree(path, ignore_errors=True)
     _git(repo, "worktree", "prune")
 
 

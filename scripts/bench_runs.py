@@ -9,8 +9,9 @@ are the pipeline's own costs, not code generation:
   worktree, the files, a commit), per task;
 * event latency from the worker to 1, 10 and 100 WebSocket clients: receive time minus the event's
   timestamp (set by the worker when it writes the event), p50/p99 over every event and client;
-* events per second to one watcher: a run of 20 tasks of 25 files each, every event received, counted
-  against the stored ones (no loss, no duplicate, in order).
+* events per second to one watcher: a run of 20 independent tasks of 25 files each (the worker's
+  processes emit concurrently), every event received, counted against the stored ones (no loss, no
+  duplicate, in order).
 """
 
 import asyncio
@@ -42,6 +43,7 @@ class ModelStandIn:
 
     def __init__(self):
         self.files_per_task = 1
+        self.chained = True
         # The model "thinks" before planning, so watchers are subscribed before the tasks' events.
         self.plan_delay = 2.0
         stand_in = self
@@ -90,7 +92,7 @@ class ModelStandIn:
                     "slug": f"step-{n}",
                     "description": f"Step {n}",
                     "instructions": "Write the step's files.",
-                    "dependencies": [f"task-{n - 1:03d}"] if n > 1 else [],
+                    "dependencies": [f"task-{n - 1:03d}"] if n > 1 and self.chained else [],
                     "pathScope": [f"steps/{n:03d}/**"] + (["tests/**"] if n == TASKS else []),
                     "expectedOutputs": [],
                 }
@@ -269,7 +271,8 @@ def measure_runs(base_url: str, token: str, model: ModelStandIn) -> dict:
             }
         )
 
-    model.files_per_task = 25
+    # Independent tasks: the workers' processes emit concurrently.
+    model.files_per_task, model.chained = 25, False
     run, all_subscribed, received = asyncio.run(_run_watched(base_url, token, project_id, 1))
     stored = _stored_events(base_url, token, project_id, run["id"])
     got = [event for event, _ in received[0]]

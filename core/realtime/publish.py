@@ -5,11 +5,13 @@ where it is published rather than in a consumer. Publish after the state change 
 `publish_on_commit` does that, and a failure to publish is logged, never raised into the commit.
 """
 
+import asyncio
 import json
+import os
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -21,8 +23,23 @@ def _message(channel: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": "channel.event", "channel": channel, "data": json.loads(json.dumps(data, cls=DjangoJSONEncoder))}
 
 
+_thread = threading.local()
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """A long-lived event loop for this thread (and process).
+
+    The channel layer keeps its Redis connection per event loop; async_to_sync would start a new
+    loop, and so open a new connection, for every event (~5 ms each). Forked workers get their own.
+    """
+    if getattr(_thread, "pid", None) != os.getpid():
+        _thread.loop, _thread.pid = asyncio.new_event_loop(), os.getpid()
+    return _thread.loop
+
+
 def publish(channel: str, data: dict[str, Any]) -> None:
-    async_to_sync(get_channel_layer().group_send)(group_name(channel), _message(channel, data))
+    """Publish from synchronous code (views, services, Celery tasks)."""
+    _event_loop().run_until_complete(get_channel_layer().group_send(group_name(channel), _message(channel, data)))
 
 
 def publish_on_commit(channel: str, data: dict[str, Any]) -> None:

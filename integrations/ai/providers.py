@@ -7,6 +7,7 @@ key or an operator key, otherwise the request is refused with a clear message.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -32,14 +33,19 @@ class ResolvedProvider:
     def client(self, *, timeout: float):
         if self.name == BUILTIN:
             return BuiltinProvider()
-        return OpenAICompatibleProvider(
-            name=self.name,
-            base_url=self.base_url,
-            api_key=self.api_key,
-            model=self.model,
-            guarded=self.user_supplied_url and not settings.AI_ALLOW_PRIVATE_BASE_URLS,
-            timeout=timeout,
-        )
+        guarded = self.user_supplied_url and not settings.AI_ALLOW_PRIVATE_BASE_URLS
+        return _openai_compatible(self.name, self.base_url, self.api_key, self.model, guarded, timeout)
+
+
+# Building a client costs ~30 ms (its TLS context); a build makes one call per task, so clients are
+# reused per process. A changed key or URL is a different cache key, so it never reaches an old client.
+@lru_cache(maxsize=64)
+def _openai_compatible(
+    name: str, base_url: str, api_key: str, model: str, guarded: bool, timeout: float
+) -> OpenAICompatibleProvider:
+    return OpenAICompatibleProvider(
+        name=name, base_url=base_url, api_key=api_key, model=model, guarded=guarded, timeout=timeout
+    )
 
 
 def provider_names() -> list[str]:
