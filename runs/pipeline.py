@@ -158,14 +158,13 @@ def _ask(run: Run, request: StructuredRequest, task: Task | None = None) -> Stru
         Run.objects.filter(pk=run.pk).update(tokens_used=F("tokens_used") + spent)
         used = Run.objects.values_list("tokens_used", flat=True).get(pk=run.pk)
         if run.token_budget and used > run.token_budget:
-            with transaction.atomic():
-                run_event_emit(
-                    run_id=run.pk,
-                    type=events.BUDGET_EXCEEDED,
-                    task=task,
-                    key="budget-exceeded",
-                    payload={"tokenBudget": run.token_budget, "tokensUsed": used},
-                )
+            run_event_emit(
+                run_id=run.pk,
+                type=events.BUDGET_EXCEEDED,
+                task=task,
+                key="budget-exceeded",
+                payload={"tokenBudget": run.token_budget, "tokensUsed": used},
+            )
             raise BudgetExceeded(f"The run's token budget of {run.token_budget} is spent ({used} tokens used).")
     return result
 
@@ -412,6 +411,13 @@ def task_stopped(task_id: str, message: str) -> None:
     run_advance_task.delay(task.run_id)
 
 
+def _store_with_event(run_id: str, event_type: str, key: str, payload: dict[str, Any], **fields: Any) -> None:
+    """Store fields of the run together with the event that tells of them."""
+    with transaction.atomic():
+        Run.objects.filter(pk=run_id).update(**fields)
+        run_event_emit(run_id=run_id, type=event_type, key=key, payload=payload)
+
+
 def _merge(run: Run, worktree: Path) -> str | None:
     """Merge the task branches in mergeOrder on the run branch; the merged commit, or None after failing the run."""
     repo, branches = _repo(run), {task.definition["id"]: task for task in run.tasks.all()}
@@ -431,16 +437,8 @@ def _merge(run: Run, worktree: Path) -> str | None:
             return None
         _beat(run.pk)
     merged = branch_head(repo, run_branch(run))
-    with transaction.atomic():
-        locked = Run.objects.select_for_update().get(pk=run.pk)
-        locked.merged_commit = merged
-        locked.save(update_fields=["merged_commit"])
-        run_event_emit(
-            run_id=run.pk,
-            type=events.MERGE_COMPLETED,
-            key="merged",
-            payload={"commitSha": merged, "branch": run_branch(run)},
-        )
+    payload = {"commitSha": merged, "branch": run_branch(run)}
+    _store_with_event(run.pk, events.MERGE_COMPLETED, "merged", payload, merged_commit=merged)
     return merged
 
 
@@ -462,16 +460,10 @@ def _verify(run: Run, worktree: Path, round: int) -> dict[str, Any]:
         return _cancel_requested(run.pk)
 
     result = verify(worktree, criteria, should_stop)
-    with transaction.atomic():
-        locked = Run.objects.select_for_update().get(pk=run.pk)
-        locked.verification_result = result
-        locked.save(update_fields=["verification_result"])
-        run_event_emit(
-            run_id=run.pk,
-            type=events.VERIFICATION_COMPLETED,
-            key=f"verification:{round}:completed",
-            payload={"passed": result["passed"], "summary": result["summary"], "round": round},
-        )
+    payload = {"passed": result["passed"], "summary": result["summary"], "round": round}
+    _store_with_event(
+        run.pk, events.VERIFICATION_COMPLETED, f"verification:{round}:completed", payload, verification_result=result
+    )
     return result
 
 
@@ -494,17 +486,16 @@ def _project_files(worktree: Path) -> dict[str, str]:
 def _repair(run: Run, worktree: Path, result: dict[str, Any], round: int) -> None:
     """Ask the model to fix what verification found, apply its operations and commit them on the run branch."""
     failures = [criterion for criterion in result["criteria"] if criterion["status"] == "failed"]
-    with transaction.atomic():
-        run_event_emit(
-            run_id=run.pk,
-            type=events.LOG,
-            key=f"repair:{round}:started",
-            payload={
-                "message": f"Repair round {round}: {len(failures)} criteria failed.",
-                "repairRound": round,
-                "failed": [criterion["id"] for criterion in failures],
-            },
-        )
+    run_event_emit(
+        run_id=run.pk,
+        type=events.LOG,
+        key=f"repair:{round}:started",
+        payload={
+            "message": f"Repair round {round}: {len(failures)} criteria failed.",
+            "repairRound": round,
+            "failed": [criterion["id"] for criterion in failures],
+        },
+    )
     scopes = sorted({pattern for task in run.tasks_json["tasks"] for pattern in task["pathScope"]})
     request = repair_request(
         spec=run.spec_version.app_spec,

@@ -1,4 +1,7 @@
-"""Helpers that take an app-build project through its spec lifecycle over the API."""
+"""Helpers for app-build projects in tests: the spec lifecycle over the API, and their git repositories."""
+
+import os
+import subprocess
 
 # The demo descriptions: the built-in provider's examples; "library" is the one scripts/demo.py builds.
 DESCRIPTIONS = {
@@ -37,3 +40,14 @@ def approved_project(client, description: str = DESCRIPTIONS["library"], name: s
     response = client.post(f"{path}/approve", format="json")
     assert response.status_code == 200, response.content
     return client.get(path).json()["data"]
+
+
+def git(repo, *args: str, input: bytes | None = None, env: dict | None = None) -> str:
+    """Run git on a bare project repository; its output as text."""
+    return subprocess.run(
+        ["git", "--git-dir", str(repo), *args],
+        input=input,
+        capture_output=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    ).stdout.decode()

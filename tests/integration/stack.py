@@ -1,5 +1,6 @@
 """Starts the real processes (daphne, Celery worker) against the test database and Redis."""
 
+import json
 import os
 import signal
 import socket
@@ -122,3 +123,12 @@ def running_stack(var_dir: Path, environment: dict[str, str] | None = None, work
         yield stack
     finally:
         stack.stop()
+
+
+def http(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    """A JSON request to the running stack with a bearer token."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, json.loads(response.read())

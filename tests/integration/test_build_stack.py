@@ -7,7 +7,6 @@ stops a run within seconds and leaves the repository consistent.
 
 import asyncio
 import json
-import subprocess
 import threading
 import time
 import urllib.request
@@ -24,8 +23,8 @@ from integrations.models import AiProviderKey
 from runs.events import TERMINAL_EVENTS, event_data
 from runs.models import Run, RunEvent, Task
 from tests.factories import UserFactory
-from tests.integration.stack import running_stack
-from tests.projects import approved_project
+from tests.integration.stack import http, running_stack
+from tests.projects import approved_project, git
 from tests.stand_ins import BuildModel, OpenAIStandIn
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -55,14 +54,6 @@ def member(transactional_db, model_stand_in):
     return user, api_token_create(user=user, name="it")[1]
 
 
-def http(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status, json.loads(response.read())
-
-
 def start_build(stack, member, client_project: dict) -> dict:
     _, token = member
     url = f"{stack.base_url}/api/v1/projects/{client_project['id']}/runs"
@@ -83,10 +74,6 @@ def wait_for(condition, timeout: float = 60, interval: float = 0.1):
 
 def stored_events(run_id: str) -> list[dict]:
     return [event_data(event) for event in RunEvent.objects.filter(run_id=run_id).order_by("seq")]
-
-
-def git(repo: str, *args: str) -> str:
-    return subprocess.run(["git", "--git-dir", repo, *args], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture
@@ -215,7 +202,7 @@ def test_cancelling_mid_task_stops_within_seconds_and_leaves_the_repository_cons
     assert RunEvent.objects.filter(run_id=run["id"]).last().type == "RUN_CANCELLED"
     repo = project["repoPath"]
     assert git(repo, "rev-parse", "main").strip() == base, "main is untouched"
-    subprocess.run(["git", "--git-dir", repo, "fsck", "--strict"], check=True, capture_output=True)
+    git(repo, "fsck", "--strict")
     wait_for(lambda: Run.objects.get(pk=run["id"]).worktrees_removed_at)
     assert git(repo, "worktree", "list").count("\n") == 1, "no worktree left registered"
     for task in Task.objects.filter(run_id=run["id"], status="succeeded"):

@@ -9,17 +9,9 @@ import websockets
 
 from accounts.services import api_token_create
 from tests.factories import UserFactory
-from tests.integration.stack import running_stack
+from tests.integration.stack import http, running_stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def http(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, json.loads(response.read())
 
 
 async def receive(ws, timeout: float = 15) -> dict:

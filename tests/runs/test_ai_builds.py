@@ -19,6 +19,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BROKEN_MAIN = "raise RuntimeError('the model got this wrong')\n"
 
 
+def break_main(data: dict, answer: dict) -> dict:
+    """The model's first answer for app/main.py does not even import."""
+    for operation in answer["operations"]:
+        if operation["path"] == "app/main.py":
+            operation["content"] = BROKEN_MAIN
+    return answer
+
+
 def correct_files(spec: dict) -> dict[str, str]:
     files = {}
     for task in builtin.decompose(spec)["tasks"]:
@@ -124,12 +132,6 @@ def test_a_decomposition_with_cycles_or_overlaps_is_rejected(auth_client, projec
 
 
 def test_failed_verification_is_fed_back_and_repaired(auth_client, project, stand_in):
-    def broken_main(data, answer):
-        for operation in answer["operations"]:
-            if operation["path"] == "app/main.py":
-                operation["content"] = BROKEN_MAIN
-        return answer
-
     def repair(data):
         return {
             "operations": [
@@ -137,7 +139,7 @@ def test_failed_verification_is_fed_back_and_repaired(auth_client, project, stan
             ]
         }
 
-    model = BuildModel(task_answer=broken_main, repair_answer=repair)
+    model = BuildModel(task_answer=break_main, repair_answer=repair)
     stand_in.replies = [model]
 
     run = build(auth_client, project)
@@ -162,13 +164,7 @@ def test_failed_verification_is_fed_back_and_repaired(auth_client, project, stan
 def test_repairs_are_bounded(auth_client, project, stand_in, settings):
     settings.RUN_REPAIR_ROUNDS = 1
 
-    def broken_main(data, answer):
-        for operation in answer["operations"]:
-            if operation["path"] == "app/main.py":
-                operation["content"] = BROKEN_MAIN
-        return answer
-
-    model = BuildModel(task_answer=broken_main)
+    model = BuildModel(task_answer=break_main)
     stand_in.replies = [model]
 
     run = build(auth_client, project)
@@ -180,15 +176,9 @@ def test_repairs_are_bounded(auth_client, project, stand_in, settings):
 
 
 def test_a_repair_outside_the_tasks_scopes_fails_the_run(auth_client, project, stand_in):
-    def broken_main(data, answer):
-        for operation in answer["operations"]:
-            if operation["path"] == "app/main.py":
-                operation["content"] = BROKEN_MAIN
-        return answer
-
     stand_in.replies = [
         BuildModel(
-            task_answer=broken_main,
+            task_answer=break_main,
             repair_answer=lambda data: {"operations": [{"path": "spec/SPEC.md", "action": "update", "content": "x"}]},
         )
     ]

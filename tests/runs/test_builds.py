@@ -1,20 +1,14 @@
 """Build runs over the API with the built-in generator: the pipeline end to end, eagerly."""
 
-import subprocess
-
 import pytest
 from rest_framework.test import APIClient
 
 from runs.models import Run, RunEvent, Task
 from tests.factories import UserFactory
-from tests.projects import DESCRIPTIONS, approved_project
+from tests.projects import DESCRIPTIONS, approved_project, git
 from workspaces.models import Project
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def git(repo, *args) -> str:
-    return subprocess.run(["git", "--git-dir", repo, *args], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """What a build leaves: files by ref, exports, preview deployments; and what operators see."""
 
 import io
-import os
-import subprocess
 import tarfile
 import urllib.error
 import urllib.request
@@ -19,19 +17,9 @@ from runs.models import Deployment, Export, Run
 from runs.previews import expired_previews_stop
 from runs.services import expired_exports_remove
 from tests.factories import UserFactory
-from tests.projects import approved_project
+from tests.projects import approved_project, git
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def git(repo, *args, input: bytes | None = None, env: dict | None = None) -> str:
-    return subprocess.run(
-        ["git", "--git-dir", repo, *args],
-        input=input,
-        capture_output=True,
-        check=True,
-        env={**os.environ, **(env or {})},
-    ).stdout.decode()
 
 
 @pytest.fixture

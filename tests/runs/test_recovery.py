@@ -1,6 +1,5 @@
 """What happens when things go wrong: lost jobs, dead workers, merge conflicts, leftover worktrees."""
 
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,14 +13,10 @@ from runs.models import Run, RunEvent, Task
 from runs.pipeline import run_advance, run_finish, run_start
 from runs.repositories import Author, branch_head, commit_files
 from runs.services import old_worktrees_remove, runs_sweep
-from tests.projects import approved_project
+from tests.projects import approved_project, git
 from workspaces.models import Project
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def git(repo, *args) -> str:
-    return subprocess.run(["git", "--git-dir", repo, *args], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture

@@ -1,5 +1,3 @@
-import subprocess
-
 import pytest
 
 from runs.repositories import (
@@ -16,10 +14,7 @@ from runs.repositories import (
     worktree_add,
     worktree_remove,
 )
-
-
-def git(repo, *args) -> str:
-    return subprocess.run(["git", "--git-dir", str(repo), *args], capture_output=True, text=True, check=True).stdout
+from tests.projects import git
 
 
 def test_commits_land_in_a_bare_repository_and_keep_other_files():
