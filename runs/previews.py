@@ -195,3 +195,15 @@ def expired_previews_stop() -> int:
             _failed(deployment, f"The application exited. Its output:\n{_log_tail(Path(deployment.directory))}")
             changed += 1
     return changed
+
+
+def local_previews_stop(*, reason: str) -> int:
+    """Stop every preview running on this machine (the worker is shutting down)."""
+    here = Deployment.objects.filter(
+        status__in=(DeploymentStatus.DEPLOYING, DeploymentStatus.LIVE), host=socket.gethostname()
+    )
+    stopped = 0
+    for deployment_id in here.values_list("pk", flat=True):
+        deployment_stop(deployment_id=deployment_id, reason=reason)
+        stopped += 1
+    return stopped

@@ -5,6 +5,7 @@ Task names start with `runs.` so they are routed to the `builds` queue.
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_shutdown
 
 
 @shared_task(name="runs.start")
@@ -88,3 +89,11 @@ def stop_expired_previews_task() -> int:
     from runs.previews import expired_previews_stop
 
     return expired_previews_stop()
+
+
+@worker_shutdown.connect
+def stop_previews_with_the_worker(**kwargs) -> None:
+    """Local previews are processes this machine's worker manages: they stop with it."""
+    from runs.previews import local_previews_stop
+
+    local_previews_stop(reason="Stopped with the worker that ran it.")

@@ -137,6 +137,22 @@ def project_walkthrough(token: str) -> dict:
     return project
 
 
+def event_detail(event: dict) -> str:
+    payload = event["payload"]
+    if event["eventType"] == "RUN_STARTED":
+        return f"run {payload['runNumber']} ({payload['trigger']}, {payload['provider']})"
+    if event["eventType"] == "VERIFICATION_STARTED":
+        return f"{payload['criteria']} acceptance criteria"
+    if "summary" in payload:
+        return f"{payload['summary']['passed']}/{payload['summary']['total']} criteria passed"
+    if "commitSha" in payload and "filesCreated" in payload:
+        return f"{len(payload['filesCreated'])} files, commit {payload['commitSha'][:12]}"
+    for name in ("path", "status", "message", "slug", "commitSha", "error"):
+        if payload.get(name):
+            return str(payload[name])
+    return ""
+
+
 async def watch_run(token: str, run_id: str) -> None:
     """Print the run's events as they arrive over the WebSocket (replayed from the start), until it ends."""
     ws_url = BASE_URL.replace("http", "ws", 1) + "/api/v1/ws"
@@ -147,19 +163,7 @@ async def watch_run(token: str, run_id: str) -> None:
         print(f"  ws subscribe run:{run_id} after 0 → {json.loads(await ws.recv())['type']}")
         while True:
             event = json.loads(await asyncio.wait_for(ws.recv(), 300))["data"]
-            payload = event["payload"]
-            detail = (
-                payload.get("path")
-                or payload.get("status")
-                or payload.get("message")
-                or payload.get("slug")
-                or payload.get("commitSha")
-                or (
-                    f"{payload['summary']['passed']}/{payload['summary']['total']} criteria"
-                    if "summary" in payload
-                    else ""
-                )
-            )
+            detail = event_detail(event)
             print(f"    #{event['seq']:<3} {event['eventType']:22} {detail}")
             if event["eventType"] in ("RUN_COMPLETED", "RUN_FAILED", "RUN_CANCELLED"):
                 return

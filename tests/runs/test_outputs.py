@@ -16,6 +16,7 @@ from config.celery import app as celery_app
 from runs.models import Deployment, Export, Run
 from runs.previews import expired_previews_stop
 from runs.services import expired_exports_remove
+from runs.tasks import stop_previews_with_the_worker
 from tests.factories import UserFactory
 from tests.projects import approved_project, git
 
@@ -253,6 +254,21 @@ def test_previews_stop_after_their_time_to_live(auth_client, built):
     deployment = Deployment.objects.get(pk=deployment_id)
     assert deployment.status == "stopped"
     assert deployment.error == "Stopped after its time to live."
+    assert answers(url) is None
+
+
+def test_previews_stop_with_the_worker(auth_client, built):
+    deployment_id = auth_client.post(f"{built['base']}/deploy", {"runId": built["run"]["id"]}, format="json").json()[
+        "data"
+    ]["id"]
+    url = Deployment.objects.get(pk=deployment_id).url
+    assert answers(url) == 404
+
+    stop_previews_with_the_worker()
+
+    deployment = Deployment.objects.get(pk=deployment_id)
+    assert deployment.status == "stopped"
+    assert deployment.error == "Stopped with the worker that ran it."
     assert answers(url) is None
 
 
