@@ -5,11 +5,13 @@ import json
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.utils import timezone
 
 from config.asgi import application
 from core.realtime.publish import publish
+from runs.api.streams import run_event_stream
 from runs.events import LOG, event_data, run_channel, run_event_emit
-from runs.models import RunEvent
+from runs.models import Run, RunEvent
 from tests.factories import UserFactory
 from tests.projects import approved_project
 
@@ -121,3 +123,32 @@ async def test_a_bad_after_and_another_users_run_are_refused(built, token_for):
     await ws.send_json_to({"type": "subscribe", "channel": channel, "after": -1})
     assert (await ws.receive_json_from())["code"] == "VALIDATION_ERROR"
     await ws.disconnect()
+
+
+@pytest.fixture
+def running_run(auth_client) -> Run:
+    project = approved_project(auth_client)
+    return Run.objects.create(owner=auth_client.user, project_id=project["id"], run_number=1, status="executing")
+
+
+def _store_unpublished(run: Run, seq: int, type: str) -> None:
+    # Written like run_event_emit, but its publication is lost (as when a channel-layer message is dropped).
+    RunEvent.objects.create(run=run, seq=seq, type=type, payload={})
+    if type == "RUN_FAILED":
+        Run.objects.filter(pk=run.pk).update(status="failed", completed_at=timezone.now())
+
+
+async def test_the_stream_beats_and_catches_up_from_the_database_when_a_publication_is_lost(running_run, settings):
+    settings.SSE_HEARTBEAT_SECONDS = 0.05
+    stream = run_event_stream(running_run.pk, 0)
+
+    assert await anext(stream) == "retry: 3000\n\n"
+    assert await anext(stream) == ": heartbeat\n\n"
+    await sync_to_async(_store_unpublished)(running_run, 1, "LOG")
+    # The heartbeat also looks in the database, and finds the event nobody published.
+    assert (await anext(stream)).startswith("id: 1\nevent: LOG\n")
+    await sync_to_async(_store_unpublished)(running_run, 2, "RUN_FAILED")
+    rest = [frame async for frame in stream]
+
+    assert [frame for frame in rest if not frame.startswith(":")] == [rest[-1]]
+    assert rest[-1].startswith("id: 2\nevent: RUN_FAILED\n"), "the stream ends after the terminal event"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from runs.events import TASK_STARTED, run_event_emit
 from runs.models import Run, RunEvent, Task
-from runs.pipeline import run_advance, run_finish, run_start
+from runs.pipeline import run_advance, run_finish, run_start, run_stopped, task_stopped
 from runs.repositories import Author, branch_head, commit_files
 from runs.services import old_worktrees_remove, runs_sweep
 from tests.projects import approved_project, git
@@ -176,3 +176,39 @@ def test_a_succeeded_run_removes_its_worktrees(auth_client, project):
     assert not (Path(settings.WORKTREES_DIR) / run_id).exists()
     assert git(project["repoPath"], "worktree", "list").count("\n") == 1
     assert old_worktrees_remove() == 0
+
+
+def test_a_task_past_its_time_limit_fails_the_run(auth_client, project):
+    definition = _task_definition(1, "slow", "slow.txt")
+    run = Run.objects.create(
+        owner=auth_client.user,
+        project_id=project["id"],
+        run_number=1,
+        status="executing",
+        tasks_json={"tasks": [definition], "mergeOrder": ["task-001"]},
+        previous_project_status="approved",
+    )
+    task = Task.objects.create(
+        run=run, sequence=1, slug="slow", definition=definition, branch_name="feat/task-001-slow", status="running"
+    )
+
+    task_stopped(task.pk, "The task took too long and was stopped.")
+
+    task.refresh_from_db()
+    assert task.status == "failed"
+    assert RunEvent.objects.get(run=run, type="TASK_FAILED").payload == {
+        "error": "The task took too long and was stopped."
+    }
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert run.error == "Task task-001 (slow) failed: The task took too long and was stopped."
+
+
+def test_merging_past_its_time_limit_fails_the_run(auth_client, project):
+    run = Run.objects.create(owner=auth_client.user, project_id=project["id"], run_number=1, status="verifying")
+
+    run_stopped(run.pk, "Merging and verifying took too long and were stopped.")
+
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert RunEvent.objects.get(run=run, type="RUN_FAILED").payload["error"] == run.error
