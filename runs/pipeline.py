@@ -181,7 +181,12 @@ def run_start(run_id: str) -> None:
     from runs.tasks import run_advance_task
 
     with transaction.atomic():
-        run = Run.objects.select_for_update().select_related("spec_version", "owner").filter(pk=run_id).first()
+        run = (
+            Run.objects.select_for_update(of=("self",))
+            .select_related("spec_version", "owner")
+            .filter(pk=run_id)
+            .first()
+        )
         if run is None or run.status not in (RunStatus.QUEUED, RunStatus.DECOMPOSING):
             return
         if run.cancel_requested:
@@ -316,7 +321,7 @@ def task_execute(task_id: str) -> None:
 
     with transaction.atomic():
         task = (
-            Task.objects.select_for_update()
+            Task.objects.select_for_update(of=("self",))
             .select_related("run__project", "run__owner", "run__spec_version")
             .filter(pk=task_id)
             .first()
@@ -542,7 +547,7 @@ def run_finish(run_id: str) -> None:
             run_fail(Run.objects.select_for_update().get(pk=run_id), str(exc))
         return
     with transaction.atomic():
-        run = Run.objects.select_for_update().select_related("project").get(pk=run_id)
+        run = Run.objects.select_for_update(of=("self",)).select_related("project").get(pk=run_id)
         if run.status != RunStatus.VERIFYING:
             return
         if not result["passed"]:

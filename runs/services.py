@@ -101,7 +101,7 @@ def run_retry(*, run: Run) -> Run:
 @transaction.atomic
 def run_cancel(*, run: Run) -> Run:
     """Ask the run to stop. A queued run stops at once; a running one at its next check (seconds)."""
-    run = Run.objects.select_for_update().select_related("project").get(pk=run.pk)
+    run = Run.objects.select_for_update(of=("self",)).select_related("project").get(pk=run.pk)
     if run.is_terminal:
         raise Conflict(
             f"Run {run.run_number} has already ended ({run.status}).",
@@ -149,7 +149,7 @@ def runs_sweep() -> int:
     count = 0
     for run_id in stalled.values_list("pk", flat=True):
         with transaction.atomic():
-            run = Run.objects.select_for_update().select_related("project").get(pk=run_id)
+            run = Run.objects.select_for_update(of=("self",)).select_related("project").get(pk=run_id)
             if run.is_terminal or (run.heartbeat_at and run.heartbeat_at >= deadline):
                 continue
             count += 1

@@ -117,7 +117,11 @@ class RunDetailSerializer(serializers.ModelSerializer):
 
 
 class RunCreateSerializer(serializers.Serializer):
-    trigger = serializers.CharField(required=False, default="manual", max_length=20)
+    trigger = serializers.ChoiceField(
+        choices=["manual", "api", "schedule", "webhook"],
+        default="manual",
+        help_text="What started the build, for the record; retries come from POST …/retry.",
+    )
     provider = serializers.ChoiceField(
         choices=provider_names(), required=False, help_text="Overrides the project's provider for this build."
     )

@@ -245,3 +245,19 @@ def test_tasks_show_their_definition_branch_and_result(auth_client, project):
     assert len(detail["result"]["commitSha"]) == 40
     assert detail["startedAt"] <= detail["completedAt"]
     assert auth_client.get(f"{path}/task_unknown").status_code == 404
+
+
+def test_bad_build_requests_are_refused_and_change_nothing(auth_client, project):
+    path = f"/api/v1/projects/{project['id']}/runs"
+
+    for body, message in (
+        ({"trigger": "retry"}, "trigger"),
+        ({"provider": "nope"}, "provider"),
+        ({"provider": "openai"}, "no API key for openai"),
+    ):
+        response = auth_client.post(path, body, format="json")
+        assert response.status_code == 400, body
+        assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+        assert message in response.json()["error"]["message"]
+    assert not Run.objects.exists()
+    assert auth_client.get(f"/api/v1/projects/{project['id']}").json()["data"]["status"] == "approved"
