@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from django.conf import settings
 
 DEFAULT_BRANCH = "main"
 COMMITTER = ("Blocksmith", "blocksmith@localhost")
+STALE_LOCK_SECONDS = 2.0
 
 
 class RepositoryError(RuntimeError):
@@ -73,19 +75,52 @@ def branch_head(repo: Path, branch: str = DEFAULT_BRANCH) -> str | None:
         return None
 
 
+class StaleBranch(RepositoryError):
+    """The branch is not at the commit the caller expected."""
+
+
 def commit_files(
-    repo: Path, files: dict[str, str], *, message: str, author: Author, branch: str = DEFAULT_BRANCH
+    repo: Path,
+    files: dict[str, str],
+    *,
+    message: str,
+    author: Author,
+    branch: str = DEFAULT_BRANCH,
+    expected_head: str | None = None,
+    replace_dir: str | None = None,
 ) -> str:
-    """Commit `files` (path → text) on top of `branch`, keeping every other file; returns the commit sha."""
+    """Commit `files` (path → text) on top of `branch`, keeping every other file; returns the commit sha.
+
+    With `expected_head` the commit only lands if the branch is still there (else `StaleBranch`).
+    With `replace_dir` the files already under that directory are removed first. A commit that
+    would change nothing is not made: the current head is returned.
+    """
     parent = branch_head(repo, branch)
+    if expected_head is not None and expected_head != parent:
+        raise StaleBranch(f"{branch} is at {parent}, not {expected_head}.")
     with tempfile.TemporaryDirectory() as scratch:
         index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         if parent:
             _git(repo, "read-tree", parent, env=index)
+            if replace_dir:
+                stale = _git(repo, "ls-tree", "-r", "-z", "--name-only", parent, "--", replace_dir).split("\0")
+                stale = [path for path in stale if path]
+                if stale:
+                    _git(
+                        repo,
+                        "update-index",
+                        "--force-remove",
+                        "-z",
+                        "--stdin",
+                        input="\0".join(stale).encode(),
+                        env=index,
+                    )
         for path, content in sorted(files.items()):
             blob = _git(repo, "hash-object", "-w", "--stdin", input=content.encode()).strip()
             _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=index)
         tree = _git(repo, "write-tree", env=index).strip()
+    if parent and tree == _git(repo, "rev-parse", f"{parent}^{{tree}}").strip():
+        return parent
     identity = {
         "GIT_AUTHOR_NAME": author.name,
         "GIT_AUTHOR_EMAIL": author.email,
@@ -94,8 +129,35 @@ def commit_files(
     }
     commit = _git(repo, "commit-tree", tree, *(["-p", parent] if parent else []), "-m", message, env=identity).strip()
     # Compare-and-swap: fails if the branch moved since `parent` was read.
-    _git(repo, "update-ref", f"refs/heads/{branch}", commit, parent or "0" * 40)
+    try:
+        _git(repo, "update-ref", f"refs/heads/{branch}", commit, parent or "0" * 40)
+    except RepositoryError as exc:
+        raise StaleBranch(f"{branch} moved while committing.") from exc
     return commit
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    message: str
+    author: str
+    author_email: str
+    date: str
+
+
+def commit_log(repo: Path, ref: str = DEFAULT_BRANCH, limit: int = 20) -> list[CommitInfo]:
+    """The newest `limit` commits reachable from `ref` (newest first); [] for an empty repository."""
+    if resolve_commit(repo, ref) is None:
+        return []
+    output = _git(repo, "log", f"--max-count={limit}", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1e", ref, "--")
+    commits = []
+    for record in output.split("\x1e"):
+        record = record.strip("\n")
+        if not record:
+            continue
+        sha, author, email, date, message = record.split("\x1f", 4)
+        commits.append(CommitInfo(sha, message.strip(), author, email, date))
+    return commits
 
 
 def read_file(repo: Path, path: str, ref: str = DEFAULT_BRANCH) -> str:
@@ -195,10 +257,22 @@ def _discard_worktree(repo: Path, path: Path) -> None:
     _git(repo, "worktree", "prune")
 
 
+def _clear_stale_ref_locks(repo: Path, branch: str) -> None:
+    """Remove ref locks a killed git process left behind (git holds them for milliseconds)."""
+    now = time.time()
+    for lock in (repo / "refs" / "heads" / f"{branch}.lock", repo / "packed-refs.lock"):
+        try:
+            if now - lock.stat().st_mtime > STALE_LOCK_SECONDS:
+                lock.unlink()
+        except FileNotFoundError:
+            pass
+
+
 def worktree_add(repo: Path, path: Path, branch: str, start: str) -> None:
     """A worktree at `path` on `branch`, (re)set to `start`: doing it again starts the branch over."""
     with repository_lock(repo):
         _discard_worktree(repo, path)
+        _clear_stale_ref_locks(repo, branch)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Twice --force: also over a registration left locked by a killed process.
         _git(repo, "worktree", "add", "--force", "--force", "-B", branch, str(path), start)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from workspaces.models import Project, SpecVersion
+from workspaces.models import Project, SpecVersion, Workspace
 
 
 class SpecVersionInline(admin.TabularInline):
@@ -65,3 +65,12 @@ class SpecVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "provider", "generator", "github_repo", "last_synced_at", "updated_at"]
+    list_filter = ["provider", "generator"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "github_repo", "owner__email", "id"]
+    readonly_fields = ["id", "owner", "repo_path", "last_synced_at", "created_at", "updated_at"]

@@ -91,3 +91,30 @@ class SpecVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} v{self.version}"
+
+
+class Workspace(models.Model):
+    """A cloud architecture: its own git repository holds `architecture.json` and the generated code."""
+
+    GENERATORS = (("terraform", "Terraform"), ("bicep", "Bicep"))
+    PROVIDERS = (("aws", "AWS"), ("azure", "Azure"), ("gcp", "Google Cloud"))
+
+    id = PrefixedIdField(prefix="ws")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspaces")
+    name = models.CharField(max_length=200)
+    generator = models.CharField(max_length=20, choices=GENERATORS, default="terraform")
+    provider = models.CharField(max_length=10, choices=PROVIDERS, default="azure")
+    region = models.CharField(max_length=40, blank=True, help_text="Empty: the provider's default region.")
+    github_repo = models.CharField(max_length=200, blank=True, help_text="owner/repo; empty when not linked.")
+    github_branch = models.CharField(max_length=100, default="main")
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    repo_path = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.name

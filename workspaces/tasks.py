@@ -4,7 +4,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 @shared_task(name="workspaces.project_generation")
 def project_generation_task(project_id: str, token: str) -> None:
-    from workspaces.services import project_generation_fail, project_generation_run
+    from workspaces.services.projects import project_generation_fail, project_generation_run
 
     try:
         project_generation_run(project_id=project_id, token=token)
@@ -16,6 +16,6 @@ def project_generation_task(project_id: str, token: str) -> None:
 
 @shared_task(name="workspaces.sweep_generations")
 def sweep_generations_task() -> int:
-    from workspaces.services import project_generations_sweep
+    from workspaces.services.projects import project_generations_sweep
 
     return project_generations_sweep()

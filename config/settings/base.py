@@ -324,8 +324,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-# camelCase out, camelCase or snake_case in (djangorestframework-camel-case).
-JSON_CAMEL_CASE = {"JSON_UNDERSCOREIZE": {"no_underscore_before_number": True}}
+# camelCase out, camelCase or snake_case in (djangorestframework-camel-case). Documents the user owns
+# (architectures, their block configs) pass through unchanged: their keys are data, not field names.
+JSON_CAMEL_CASE = {"JSON_UNDERSCOREIZE": {"no_underscore_before_number": True, "ignore_fields": ("architecture",)}}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Blocksmith API",

@@ -1,3 +1,6 @@
+import os
+import time
+
 import pytest
 
 from runs.repositories import (
@@ -86,6 +89,21 @@ def test_a_worktree_left_locked_or_half_made_by_a_killed_process_is_replaced(rep
     assert (locked / "spec" / "SPEC.md").exists()
     assert not (stray / "leftover.txt").exists()
     assert (stray / "spec" / "SPEC.md").exists()
+
+
+def test_a_branch_lock_left_by_a_killed_commit_does_not_block_the_retry(repo_with_base, tmp_path):
+    repo, base = repo_with_base
+    worktree = tmp_path / "task"
+    worktree_add(repo, worktree, "feat/task-001-a", base)
+    lock = repo / "refs" / "heads" / "feat" / "task-001-a.lock"
+    lock.write_text("")
+    stale = time.time() - 60
+    os.utime(lock, (stale, stale))
+
+    worktree_add(repo, worktree, "feat/task-001-a", base)
+
+    assert not lock.exists()
+    assert (worktree / "spec" / "SPEC.md").exists()
 
 
 def test_merges_report_conflicting_paths_and_are_undone(repo_with_base, tmp_path):

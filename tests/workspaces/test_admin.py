@@ -2,7 +2,7 @@ import pytest
 
 from integrations.models import AiCall
 from workspaces.models import SpecVersion
-from workspaces.services import project_create
+from workspaces.services.projects import project_create
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from integrations.models import AiCall, AiProviderKey
 from integrations.services import ai_key_save
 from tests.stand_ins import Fail, OpenAIStandIn, Slow
 from workspaces.models import Project
-from workspaces.services import project_create
+from workspaces.services.projects import project_create
 from workspaces.specs.builtin import builtin_domain_model
 from workspaces.specs.render import consistency_problems, read_documents
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import UserFactory
 from workspaces.models import Project, ProjectStatus
-from workspaces.services import project_create
+from workspaces.services.projects import project_create
 
 pytestmark = pytest.mark.django_db
 

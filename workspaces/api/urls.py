@@ -1,12 +1,18 @@
 from core.api.jobs import await_pending_job
 from core.api.routing import api_path
 from workspaces.api.views import ProjectViewSet
+from workspaces.api.workspace_views import ArchitectureValidateView, SessionWorkspaceView, WorkspaceViewSet
 
 PROJECT = r"projects/(?P<pk>[^/.]+)"
+WORKSPACE = r"workspaces/(?P<pk>[^/.]+)"
 
 
 def _action(method: str, action: str):
     return ProjectViewSet.as_view({method: action})
+
+
+def _workspace(actions: dict[str, str]):
+    return WorkspaceViewSet.as_view(actions)
 
 
 urlpatterns = [
@@ -20,4 +26,19 @@ urlpatterns = [
     api_path(f"{PROJECT}/approve", _action("post", "approve"), "project-approve"),
     api_path(f"{PROJECT}/spec", _action("get", "spec"), "project-spec"),
     api_path(f"{PROJECT}/spec/versions", _action("get", "spec_versions"), "project-spec-versions"),
+    api_path("workspaces", _workspace({"get": "list", "post": "create"}), "workspaces"),
+    api_path(
+        WORKSPACE,
+        _workspace({"get": "retrieve", "put": "update", "patch": "update", "delete": "destroy"}),
+        "workspace",
+    ),
+    api_path(
+        f"{WORKSPACE}/architecture",
+        _workspace({"get": "architecture", "put": "save_architecture"}),
+        "workspace-architecture",
+    ),
+    api_path(f"{WORKSPACE}/commits", _workspace({"get": "commits"}), "workspace-commits"),
+    api_path(f"{WORKSPACE}/validate", _workspace({"post": "validate"}), "workspace-validate"),
+    api_path("architecture/validate", ArchitectureValidateView.as_view(), "architecture-validate"),
+    api_path("session/workspace", SessionWorkspaceView.as_view(), "session-workspace"),
 ]

@@ -24,7 +24,7 @@ from workspaces.api.serializers import (
     SpecVersionSummarySerializer,
 )
 from workspaces.models import GenerationKind, GenerationState, Project
-from workspaces.services import (
+from workspaces.services.projects import (
     project_approve,
     project_archive,
     project_create,
