@@ -283,6 +283,8 @@ ALLOWED_CONNECTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("internet", "delivery"): ("http", "data"),
     ("delivery", "delivery"): ("http", "data"),
     ("delivery", "compute"): ("http", "data"),
+    # Ours: a CDN serves a bucket directly (static sites); CloudBlocks had no way to draw that origin.
+    ("delivery", "data"): ("http", "data"),
     ("compute", "data"): ("data",),
     ("compute", "operations"): ("event", "data"),
     ("compute", "security"): ("data",),
