@@ -345,6 +345,8 @@ SPECTACULAR_SETTINGS = {
     # The same choice set under several field names (provider, aiProvider) is one schema enum.
     "ENUM_NAME_OVERRIDES": {
         "AiProviderEnum": ["builtin", *AI_PROVIDERS],
+        "CloudProviderEnum": "workspaces.architecture.catalog.PROVIDERS",
+        "CodeGeneratorEnum": "workspaces.architecture.catalog.GENERATORS",
         "ProjectStatusEnum": "workspaces.models.ProjectStatus",
         "RunStatusEnum": "runs.models.RunStatus",
         "TaskStatusEnum": "runs.models.TaskStatus",
