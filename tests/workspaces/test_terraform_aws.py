@@ -152,6 +152,17 @@ def test_connections_become_security_group_rules_environment_iam_and_event_sourc
     assert "aws_cloudwatch_event_target.azure_event_grid_azure_functions" in pipeline
 
 
+def test_aggregated_instances_are_all_behind_the_load_balancer():
+    architecture = three_tier()
+    architecture["nodes"][5]["aggregation"] = {"mode": "count", "count": 3}
+
+    resources = resources_of(generate(architecture))
+
+    assert resources["aws_instance.azure_vm"]["count"] == 3
+    attachment = resources["aws_lb_target_group_attachment.azure_application_gateway_azure_vm"]
+    assert (attachment["count"], attachment["target_id"]) == (3, "${aws_instance.azure_vm[count.index].id}")
+
+
 def test_secrets_are_sensitive_variables_and_regions_are_checked():
     files = generate(three_tier(), region="eu-west-1")
     variables = {name: body for entry in parsed(files)["variables.tf"]["variable"] for name, body in entry.items()}

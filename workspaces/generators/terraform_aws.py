@@ -689,12 +689,16 @@ class AwsTerraform:
                     ),
                 )
             elif target_type == "instance" and target.type in INSTANCE_TYPES:
-                instance = f"aws_instance.{target.name}[0].id" if target.count > 1 else f"aws_instance.{target.name}.id"
+                several = target.count > 1
+                instance = (
+                    f"aws_instance.{target.name}[count.index].id" if several else f"aws_instance.{target.name}.id"
+                )
                 self.add(
                     block(
                         "resource",
                         "aws_lb_target_group_attachment",
                         group_name,
+                        count=target.count if several else None,
                         target_group_arn=_ref_name("aws_lb_target_group", group_name, "arn"),
                         target_id=Raw(instance),
                         port=80,
