@@ -148,7 +148,11 @@ def test_connections_become_security_group_rules_environment_iam_and_event_sourc
     pipeline = resources_of(generate(corpus("template-event-driven-pipeline")))
     mapping = pipeline["aws_lambda_event_source_mapping.azure_service_bus_azure_functions"]
     assert mapping["event_source_arn"] == "${aws_sqs_queue.azure_service_bus.arn}"
-    assert "aws_scheduler_schedule.azure_functions_timer_trigger_azure_functions_batch" in pipeline
+    schedule = pipeline["aws_scheduler_schedule.azure_functions_timer_trigger_azure_functions_batch"]
+    assert schedule["target"][0]["role_arn"] == "${aws_iam_role.azure_functions_timer_trigger.arn}"
+    invoke = pipeline["aws_iam_role_policy.azure_functions_timer_trigger"]["policy"]
+    assert '"lambda:InvokeFunction"' in invoke
+    assert "aws_lambda_function.azure_functions_batch.arn" in invoke
     assert "aws_cloudwatch_event_target.azure_event_grid_azure_functions" in pipeline
 
 

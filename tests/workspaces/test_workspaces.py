@@ -179,6 +179,7 @@ def test_saving_an_architecture_commits_it_and_history_shows_it(auth_client):
     saved = response.json()["data"]
     assert saved["changed"] is True
     assert saved["validation"] == {"valid": True, "errors": [], "warnings": []}
+    assert saved["migrations"] == []
     current = auth_client.get(url).json()["data"]
     assert current["commitSha"] == saved["commitSha"]
     assert current["ref"] == "main"
@@ -190,6 +191,20 @@ def test_saving_an_architecture_commits_it_and_history_shows_it(auth_client):
     assert commits[0]["date"]
     first = commits[1]["sha"]
     assert auth_client.get(url, {"ref": first}).json()["data"]["architecture"]["nodes"] == []
+
+
+def test_saving_an_older_shape_commits_it_migrated_and_says_so(auth_client):
+    workspace = create(auth_client)
+    architecture = three_tier()
+    architecture["nodes"] = [n for n in architecture["nodes"] if not n["id"].startswith("ext-")]
+
+    saved = auth_client.put(
+        f"/api/v1/workspaces/{workspace['id']}/architecture", {"architecture": architecture}, format="json"
+    ).json()["data"]
+
+    assert saved["migrations"] == ["2 external actor(s) became nodes"]
+    assert "externalActors" not in saved["architecture"]
+    assert [n["id"] for n in saved["architecture"]["nodes"]][-2:] == ["ext-browser", "ext-internet"]
 
 
 def test_saving_the_same_architecture_again_makes_no_commit(auth_client):

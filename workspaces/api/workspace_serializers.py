@@ -84,6 +84,9 @@ class ArchitectureSavedSerializer(serializers.Serializer):
     commit_sha = serializers.CharField()
     changed = serializers.BooleanField(help_text="False when the architecture was already the current one.")
     validation = ValidationResultSerializer()
+    migrations = serializers.ListField(
+        child=serializers.CharField(), help_text="How an older shape (v3, external actors …) was brought to v4."
+    )
 
 
 class WorkspaceValidateSerializer(serializers.Serializer):

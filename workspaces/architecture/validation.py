@@ -1,6 +1,6 @@
 """Validation of an architecture: every rule of CloudBlocks' engine, the ones it defined but never ran
 (layer hierarchy, grid alignment, overlap, port capacity), provider rules, and ours (duplicate ids,
-category mismatch, unknown resource types, blocks a provider cannot generate).
+category mismatch, unknown resource types, provider mismatch).
 
 Result: `{valid, errors[], warnings[]}`, each issue `{ruleId, severity, message, suggestion, targetId}`;
 valid means no errors. Issues come in a stable order: shape, placement, aggregation, roles, connections,
@@ -8,7 +8,7 @@ provider rules — each in the order of the nodes and connections.
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from workspaces.architecture.catalog import (
@@ -22,9 +22,6 @@ from workspaces.architecture.catalog import (
     ROLES,
 )
 from workspaces.architecture.model import Issue, LoadedArchitecture, architecture_load
-
-# Decides whether `provider` can generate a node: None when it can, else why not (set by the generators).
-Supports = Callable[[dict[str, Any], str], str | None]
 
 
 def _error(rule_id: str, message: str, target_id: str, suggestion: str = "") -> Issue:
@@ -252,9 +249,7 @@ def _connection_problem(
     return None
 
 
-def _provider_rules(
-    node: dict[str, Any], nodes: dict[str, dict[str, Any]], provider: str | None, supports: Supports | None
-) -> Iterator[Issue]:
+def _provider_rules(node: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> Iterator[Issue]:
     node_provider = node["provider"]
     subtype = node.get("subtype")
     parent = nodes.get(node["parentId"]) if node["parentId"] else None
@@ -288,10 +283,6 @@ def _provider_rules(
             node["id"],
             "Use one of the palette's resource types; unknown blocks cannot be generated.",
         )
-    elif provider and supports and (reason := supports(node, provider)):
-        yield _warning(
-            "rule-provider-unsupported", f"{_label(node)}: {reason}", node["id"], "Remove it or change the provider."
-        )
 
 
 def _provider_mismatch(architecture: dict[str, Any], provider: str | None) -> Iterator[Issue]:
@@ -310,7 +301,7 @@ def _provider_mismatch(architecture: dict[str, Any], provider: str | None) -> It
         )
 
 
-def _issues(loaded: LoadedArchitecture, provider: str | None, supports: Supports | None) -> list[Issue]:
+def _issues(loaded: LoadedArchitecture, provider: str | None) -> list[Issue]:
     if loaded.shape_errors:
         return loaded.shape_errors
     architecture = loaded.architecture
@@ -325,7 +316,7 @@ def _issues(loaded: LoadedArchitecture, provider: str | None, supports: Supports
         issues += _roles(node)
     issues += _connections(architecture, nodes)
     for node in architecture["nodes"]:
-        issues += _provider_rules(node, nodes, provider, supports)
+        issues += _provider_rules(node, nodes)
     issues += _provider_mismatch(architecture, provider)
     return issues
 
@@ -336,13 +327,11 @@ def validation_result(issues: list[Issue]) -> dict[str, Any]:
     return {"valid": not errors, "errors": errors, "warnings": warnings}
 
 
-def architecture_check(
-    raw: Any, *, provider: str | None = None, supports: Supports | None = None
-) -> tuple[LoadedArchitecture, dict[str, Any]]:
+def architecture_check(raw: Any, *, provider: str | None = None) -> tuple[LoadedArchitecture, dict[str, Any]]:
     """The loaded (migrated) architecture and its validation result."""
     loaded = architecture_load(raw, provider=provider or "azure")
-    return loaded, validation_result(_issues(loaded, provider, supports))
+    return loaded, validation_result(_issues(loaded, provider))
 
 
-def architecture_validate(raw: Any, *, provider: str | None = None, supports: Supports | None = None) -> dict[str, Any]:
-    return architecture_check(raw, provider=provider, supports=supports)[1]
+def architecture_validate(raw: Any, *, provider: str | None = None) -> dict[str, Any]:
+    return architecture_check(raw, provider=provider)[1]

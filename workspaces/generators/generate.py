@@ -11,21 +11,11 @@ from workspaces.architecture.validation import architecture_check
 from workspaces.generators.plan import GenerationError, plan_build, sanitize
 from workspaces.generators.terraform_aws import aws_terraform_files
 
-LANGUAGES = {".tf": "hcl", ".bicep": "bicep", ".bicepparam": "bicep"}
-
 
 @dataclass(frozen=True)
 class GeneratedFile:
     path: str
     content: str
-
-    @property
-    def language(self) -> str:
-        return LANGUAGES[self.path[self.path.rindex(".") :]]
-
-
-def output_directory(generator: str, provider: str) -> str:
-    return f"infra/{generator}/{provider}"
 
 
 def code_generate(

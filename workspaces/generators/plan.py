@@ -43,10 +43,6 @@ class Item:
         return self.node["resourceType"]
 
     @property
-    def category(self) -> str:
-        return self.node["category"]
-
-    @property
     def config(self) -> dict[str, Any]:
         return self.node.get("config") or {}
 
@@ -68,8 +64,8 @@ class Plan:
     containers: list[Item] = field(default_factory=list)
     resources: list[Item] = field(default_factory=list)
     by_id: dict[str, Item] = field(default_factory=dict)
-    outgoing: dict[str, list[tuple[Item, str]]] = field(default_factory=dict)
-    incoming: dict[str, list[tuple[Item, str]]] = field(default_factory=dict)
+    outgoing: dict[str, list[Item]] = field(default_factory=dict)
+    incoming: dict[str, list[Item]] = field(default_factory=dict)
 
     def parent(self, item: Item) -> Item | None:
         return self.by_id.get(item.node["parentId"]) if item.node["parentId"] else None
@@ -98,16 +94,13 @@ class Plan:
         return [item for item in self.containers if item.type == "virtual_network"]
 
     def targets(self, item: Item, *types: str) -> list[Item]:
-        return [target for target, _ in self.outgoing.get(item.id, []) if not types or target.type in types]
+        return [target for target in self.outgoing.get(item.id, []) if not types or target.type in types]
 
     def sources(self, item: Item, *types: str) -> list[Item]:
-        return [source for source, _ in self.incoming.get(item.id, []) if not types or source.type in types]
+        return [source for source in self.incoming.get(item.id, []) if not types or source.type in types]
 
     def has_external_source(self, item: Item) -> bool:
-        return any(source.type in EXTERNAL_TYPES for source, _ in self.incoming.get(item.id, []))
-
-    def of_type(self, *types: str) -> list[Item]:
-        return [item for item in self.resources if item.type in types]
+        return any(source.type in EXTERNAL_TYPES for source in self.incoming.get(item.id, []))
 
 
 def sanitize(name: str) -> str:
@@ -141,7 +134,6 @@ def plan_build(architecture: dict[str, Any], provider: str) -> Plan:
     for connection in architecture["connections"]:
         source = everything[endpoints[connection["from"]]["blockId"]]
         target = everything[endpoints[connection["to"]]["blockId"]]
-        semantic = endpoints[connection["from"]]["semantic"]
-        plan.outgoing.setdefault(source.id, []).append((target, semantic))
-        plan.incoming.setdefault(target.id, []).append((source, semantic))
+        plan.outgoing.setdefault(source.id, []).append(target)
+        plan.incoming.setdefault(target.id, []).append(source)
     return plan

@@ -135,6 +135,10 @@ class AwsTerraform:
                 kind, actions, resources = access[target.type]
                 arn = f"{kind}.{target.name}.arn"
                 statements.append(f'{{ Effect = "Allow", Action = {actions}, Resource = {resources.format(arn=arn)} }}')
+        if item.type == "scheduler":
+            for function in self.plan.targets(item, *FUNCTIONS):
+                arn = f"aws_lambda_function.{function.name}.arn"
+                statements.append(f'{{ Effect = "Allow", Action = ["lambda:InvokeFunction"], Resource = [{arn}] }}')
         for source in self.plan.sources(item, "message_queue", "event_hub"):
             if source.type == "message_queue":
                 actions = '["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]'
@@ -172,6 +176,18 @@ class AwsTerraform:
                 )
             )
         return f"aws_iam_role.{item.name}"
+
+    def attach(self, role_name: str, suffix: str, policy_arn: str) -> None:
+        """Attach an AWS-managed policy to the role `aws_iam_role.<role_name>`."""
+        self.add(
+            block(
+                "resource",
+                "aws_iam_role_policy_attachment",
+                f"{role_name}_{suffix}",
+                role=Raw(f"aws_iam_role.{role_name}.name"),
+                policy_arn=policy_arn,
+            )
+        )
 
     # -- containers ---------------------------------------------------------------------------
 
@@ -459,15 +475,7 @@ class AwsTerraform:
 
     def function_compute(self, item: Item) -> None:
         role = self.role(item, "lambda")
-        self.add(
-            block(
-                "resource",
-                "aws_iam_role_policy_attachment",
-                f"{item.name}_basic",
-                role=_ref(item, "aws_iam_role", "name"),
-                policy_arn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-            )
-        )
+        self.attach(item.name, "basic", "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
         package = f"{item.name}_package"
         self.variable(
             package, f"Path of the deployment zip of {item.node.get('name') or item.name}.", f"build/{item.name}.zip"
@@ -501,16 +509,8 @@ class AwsTerraform:
             item.config.get("image", "public.ecr.aws/nginx/nginx:stable"),
         )
         role = self.role(item, "ecs")
-        self.add(
-            block(
-                "resource",
-                "aws_iam_role_policy_attachment",
-                f"{item.name}_execution",
-                role=_ref(item, "aws_iam_role", "name"),
-                policy_arn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-            ),
-            block("resource", "aws_ecs_cluster", item.name, name=_cloud(item)),
-        )
+        self.attach(item.name, "execution", "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+        self.add(block("resource", "aws_ecs_cluster", item.name, name=_cloud(item)))
         env = [{"name": key, "value": value} for key, value in self.environment(item).items()]
         container = {"name": item.name, "image": Raw(f"var.{image}"), "essential": True,
                      "portMappings": [{"containerPort": 80}], "environment": env}  # fmt: skip
@@ -580,15 +580,7 @@ class AwsTerraform:
 
     def kubernetes_cluster(self, item: Item) -> None:
         cluster_role = self.role(item, "eks")
-        self.add(
-            block(
-                "resource",
-                "aws_iam_role_policy_attachment",
-                f"{item.name}_cluster",
-                role=_ref(item, "aws_iam_role", "name"),
-                policy_arn="arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-            )
-        )
+        self.attach(item.name, "cluster", "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy")
         cluster = block(
             "resource", "aws_eks_cluster", item.name, name=_cloud(item), role_arn=Raw(f"{cluster_role}.arn")
         )
@@ -608,15 +600,7 @@ class AwsTerraform:
             ),
         )
         for policy in ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"):
-            self.add(
-                block(
-                    "resource",
-                    "aws_iam_role_policy_attachment",
-                    f"{nodes}_{policy.lower()}",
-                    role=Raw(f"aws_iam_role.{nodes}.name"),
-                    policy_arn=f"arn:aws:iam::aws:policy/{policy}",
-                )
-            )
+            self.attach(nodes, policy.lower(), f"arn:aws:iam::aws:policy/{policy}")
         group = block(
             "resource",
             "aws_eks_node_group",
@@ -669,16 +653,14 @@ class AwsTerraform:
             )
             first = first or group_name
             if target_type == "lambda":
+                self._invoke(
+                    group_name,
+                    item,
+                    target,
+                    "elasticloadbalancing.amazonaws.com",
+                    _ref_name("aws_lb_target_group", group_name, "arn"),
+                )
                 self.add(
-                    block(
-                        "resource",
-                        "aws_lambda_permission",
-                        group_name,
-                        action="lambda:InvokeFunction",
-                        function_name=_ref(target, "aws_lambda_function", "function_name"),
-                        principal="elasticloadbalancing.amazonaws.com",
-                        source_arn=_ref_name("aws_lb_target_group", group_name, "arn"),
-                    ),
                     block(
                         "resource",
                         "aws_lb_target_group_attachment",
@@ -734,16 +716,12 @@ class AwsTerraform:
             if target.type == "function_compute":
                 uri = _ref(target, "aws_lambda_function", "invoke_arn")
                 integration_type = "AWS_PROXY"
-                self.add(
-                    block(
-                        "resource",
-                        "aws_lambda_permission",
-                        f"{item.name}_{target.name}",
-                        action="lambda:InvokeFunction",
-                        function_name=_ref(target, "aws_lambda_function", "function_name"),
-                        principal="apigateway.amazonaws.com",
-                        source_arn=Raw(f'"${{aws_apigatewayv2_api.{item.name}.execution_arn}}/*/*"'),
-                    )
+                self._invoke(
+                    f"{item.name}_{target.name}",
+                    item,
+                    target,
+                    "apigateway.amazonaws.com",
+                    interpolate(_ref(item, "aws_apigatewayv2_api", "execution_arn"), "/*/*"),
                 )
             elif target.type in LOAD_BALANCERS:
                 uri = Raw(f'"http://${{aws_lb.{target.name}.dns_name}}"')
@@ -1007,7 +985,9 @@ class AwsTerraform:
                     event_pattern=Raw('jsonencode({ source = [{ prefix = "" }] })'),
                 )
             )
-            self._invoke(rule, target, "events.amazonaws.com", _ref_name("aws_cloudwatch_event_rule", rule, "arn"))
+            self._invoke(
+                rule, item, target, "events.amazonaws.com", _ref_name("aws_cloudwatch_event_rule", rule, "arn")
+            )
             self.add(
                 block(
                     "resource",
@@ -1022,30 +1002,12 @@ class AwsTerraform:
 
     def scheduler(self, item: Item) -> None:
         targets = self.plan.targets(item)
-        self.add(
-            block(
-                "resource",
-                "aws_iam_role",
-                item.name,
-                name=_cloud(item),
-                assume_role_policy=_assume_policy(ASSUME["scheduler"]),
-            )
-        )
         for target in targets:
             self._require_function(item, target)
+        role = self.role(item, "scheduler")
+        for target in targets:
             name = f"{item.name}_{target.name}"
             self.add(
-                block(
-                    "resource",
-                    "aws_iam_role_policy",
-                    name,
-                    role=_ref(item, "aws_iam_role"),
-                    policy=Raw(
-                        'jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", '
-                        'Action = ["lambda:InvokeFunction"], '
-                        f"Resource = [aws_lambda_function.{target.name}.arn] }}] }})"
-                    ),
-                ),
                 block(
                     "resource",
                     "aws_scheduler_schedule",
@@ -1054,15 +1016,9 @@ class AwsTerraform:
                     schedule_expression=item.config.get("schedule", "rate(5 minutes)"),
                 )
                 .block(block("flexible_time_window", mode="OFF"))
-                .block(
-                    block(
-                        "target",
-                        arn=_ref(target, "aws_lambda_function", "arn"),
-                        role_arn=_ref(item, "aws_iam_role", "arn"),
-                    )
-                ),
+                .block(block("target", arn=_ref(target, "aws_lambda_function", "arn"), role_arn=Raw(f"{role}.arn")))
             )
-        self.output(item, _ref(item, "aws_iam_role", "arn"), "role_arn")
+        self.output(item, Raw(f"{role}.arn"), "role_arn")
 
     def _require_function(self, item: Item, target: Item) -> None:
         if target.type not in FUNCTIONS:
@@ -1072,13 +1028,9 @@ class AwsTerraform:
                 code="UNSUPPORTED_CONNECTION",
             )
 
-    def _invoke(self, name: str, target: Item, principal: str, source_arn: Raw) -> None:
-        if target.type not in FUNCTIONS:
-            raise GenerationError(
-                f"{target.node.get('name')}: events are delivered to Lambda functions on AWS, not to {target.type}.",
-                target_id=target.id,
-                code="UNSUPPORTED_CONNECTION",
-            )
+    def _invoke(self, name: str, item: Item, target: Item, principal: str, source_arn: Raw) -> None:
+        """Let `item` (through `principal`) invoke the Lambda function `target`."""
+        self._require_function(item, target)
         self.add(
             block(
                 "resource",

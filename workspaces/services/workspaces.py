@@ -36,6 +36,7 @@ class SavedArchitecture:
     commit_sha: str
     changed: bool
     validation: dict[str, Any]
+    migrations: list[str]
 
 
 def architecture_serialize(architecture: dict[str, Any]) -> str:
@@ -172,7 +173,7 @@ def architecture_save(
                 break
             continue
         Workspace.objects.filter(pk=workspace.pk).update(updated_at=timezone.now())
-        return SavedArchitecture(loaded.architecture, sha, sha != head, result)
+        return SavedArchitecture(loaded.architecture, sha, sha != head, result, loaded.migrations)
     raise Conflict(
         "The architecture changed since the commit you edited; reload it and apply your change again.",
         details={"expectedSha": expected_sha, "currentSha": branch_head(repo)},
