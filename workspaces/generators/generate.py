@@ -10,6 +10,8 @@ from workspaces.architecture.catalog import DEFAULT_REGIONS, GENERATOR_PROVIDERS
 from workspaces.architecture.validation import architecture_check
 from workspaces.generators.plan import GenerationError, plan_build, sanitize
 from workspaces.generators.terraform_aws import aws_terraform_files
+from workspaces.generators.terraform_azure import azure_terraform_files
+from workspaces.generators.terraform_gcp import gcp_terraform_files
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,13 @@ def code_generate(
         )
     plan = plan_build(loaded.architecture, provider)
     name = sanitize(project_name).replace("_", "-")[:24].strip("-") or "blocksmith"
-    if (generator, provider) == ("terraform", "aws"):
-        files = aws_terraform_files(plan, project_name=name, region=region, regions=REGIONS[provider])
+    builders = {
+        ("terraform", "aws"): aws_terraform_files,
+        ("terraform", "azure"): azure_terraform_files,
+        ("terraform", "gcp"): gcp_terraform_files,
+    }
+    if (generator, provider) in builders:
+        files = builders[generator, provider](plan, project_name=name, region=region, regions=REGIONS[provider])
     else:
         raise GenerationError(f"{generator} for {provider} is not available yet.", code="GENERATION_FAILED")
     return [GeneratedFile(path, content) for path, content in sorted(files.items())]

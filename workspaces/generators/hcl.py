@@ -64,12 +64,12 @@ def _value(value: Any, depth: int) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        inner = _attributes([(_key(key), item) for key, item in value.items()], depth + 1)
+        inner = _attributes([(object_key(key), item) for key, item in value.items()], depth + 1)
         return "{\n" + inner + INDENT * depth + "}"
     raise TypeError(f"No HCL form for {value!r}")
 
 
-def _key(key: str) -> str:
+def object_key(key: str) -> str:
     return key if key.replace("_", "a").replace("-", "a").isalnum() and not key[0].isdigit() else string(key)
 
 

@@ -4,8 +4,18 @@ uses, IAM policies for that access, and event sources (SQS/Kinesis/EventBridge/S
 
 from typing import Any
 
-from workspaces.generators.hcl import Block, Raw, block, interpolate, render, string
-from workspaces.generators.plan import GenerationError, Item, Plan
+from workspaces.generators.hcl import Block, Raw, block, interpolate
+from workspaces.generators.plan import Item, Plan
+from workspaces.generators.terraform import (
+    TerraformGenerator,
+    cloud,
+    cloud_text,
+    hcl_object,
+    ref,
+    ref_name,
+    region_variable,
+    terraform_files,
+)
 
 PROVIDER_VERSION = "~> 5.0"
 INSTANCE_TYPES = ("virtual_machine", "web_compute", "app_compute", "bastion_host")
@@ -27,10 +37,6 @@ ASSUME = {
 }
 
 
-def _ref(item: Item, kind: str, attribute: str = "id") -> Raw:
-    return Raw(f"{kind}.{item.name}.{attribute}")
-
-
 def _assume_policy(service: str) -> Raw:
     return Raw(
         'jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", '
@@ -38,45 +44,15 @@ def _assume_policy(service: str) -> Raw:
     )
 
 
-class AwsTerraform:
-    def __init__(self, plan: Plan):
-        self.plan = plan
-        self.blocks: list[Block] = []
-        self.variables: list[Block] = []
-        self.outputs: list[Block] = []
-        self.data: dict[str, Block] = {}
-
-    # -- helpers ------------------------------------------------------------------------------
-
-    def add(self, *blocks: Block) -> None:
-        self.blocks.extend(blocks)
-
-    def need_data(self, key: str, item: Block) -> None:
-        self.data.setdefault(key, item)
-
-    def variable(self, name: str, description: str, default: Any = None, sensitive: bool = False) -> None:
-        self.variables.append(
-            block(
-                "variable",
-                name,
-                type=Raw("string"),
-                description=description,
-                default=default,
-                sensitive=sensitive or None,
-            )
-        )
-
-    def output(self, item: Item, value: Raw, suffix: str = "id") -> None:
-        self.outputs.append(block("output", f"{item.name}_{suffix}", value=value))
-
+class AwsTerraform(TerraformGenerator):
     def tags(self, item: Item) -> dict[str, Any]:
-        return {"Name": _cloud(item)}
+        return {"Name": cloud(item)}
 
     def security_group(self, item: Item) -> Raw | None:
         network = self.plan.network(item)
         if item.type not in GUARDED or network is None:
             return None
-        return _ref(item, "aws_security_group")
+        return ref(item, "aws_security_group")
 
     def subnet_ids(self, item: Item) -> Raw:
         subnet = self.plan.subnet(item)
@@ -92,26 +68,26 @@ class AwsTerraform:
         for target in self.plan.targets(item):
             key = target.name.upper()
             if target.type in DATABASES:
-                env[f"{key}_HOST"] = _ref(target, "aws_db_instance", "address")
+                env[f"{key}_HOST"] = ref(target, "aws_db_instance", "address")
                 env[f"{key}_PORT"] = "5432"
             elif target.type == "cache_store":
                 env[f"{key}_HOST"] = Raw(f"aws_elasticache_cluster.{target.name}.cache_nodes[0].address")
             elif target.type == "blob_storage":
-                env[f"{key}_BUCKET"] = _ref(target, "aws_s3_bucket", "bucket")
+                env[f"{key}_BUCKET"] = ref(target, "aws_s3_bucket", "bucket")
             elif target.type == "cosmos_db":
-                env[f"{key}_TABLE"] = _ref(target, "aws_dynamodb_table", "name")
+                env[f"{key}_TABLE"] = ref(target, "aws_dynamodb_table", "name")
             elif target.type == "message_queue":
-                env[f"{key}_QUEUE_URL"] = _ref(target, "aws_sqs_queue", "url")
+                env[f"{key}_QUEUE_URL"] = ref(target, "aws_sqs_queue", "url")
             elif target.type == "event_hub":
-                env[f"{key}_STREAM"] = _ref(target, "aws_kinesis_stream", "name")
+                env[f"{key}_STREAM"] = ref(target, "aws_kinesis_stream", "name")
             elif target.type == "event_bus":
-                env[f"{key}_EVENT_BUS"] = _ref(target, "aws_cloudwatch_event_bus", "name")
+                env[f"{key}_EVENT_BUS"] = ref(target, "aws_cloudwatch_event_bus", "name")
             elif target.type in ("key_vault",):
-                env[f"{key}_KEY_ID"] = _ref(target, "aws_kms_key", "key_id")
+                env[f"{key}_KEY_ID"] = ref(target, "aws_kms_key", "key_id")
             elif target.type == "secret_store":
-                env[f"{key}_SECRET_ARN"] = _ref(target, "aws_secretsmanager_secret", "arn")
+                env[f"{key}_SECRET_ARN"] = ref(target, "aws_secretsmanager_secret", "arn")
             elif target.type == "monitoring":
-                env[f"{key}_LOG_GROUP"] = _ref(target, "aws_cloudwatch_log_group", "name")
+                env[f"{key}_LOG_GROUP"] = ref(target, "aws_cloudwatch_log_group", "name")
         return env
 
     def access_statements(self, item: Item) -> list[str]:
@@ -158,7 +134,7 @@ class AwsTerraform:
                 "resource",
                 "aws_iam_role",
                 item.name,
-                name=_cloud(item),
+                name=cloud(item),
                 assume_role_policy=_assume_policy(ASSUME[service]),
             )
         )
@@ -170,8 +146,8 @@ class AwsTerraform:
                     "resource",
                     "aws_iam_role_policy",
                     item.name,
-                    name=_cloud(item, "-access"),
-                    role=_ref(item, "aws_iam_role"),
+                    name=cloud(item, "-access"),
+                    role=ref(item, "aws_iam_role"),
                     policy=Raw(f'jsonencode({{ Version = "2012-10-17", Statement = [{policy}] }})'),
                 )
             )
@@ -204,7 +180,7 @@ class AwsTerraform:
                 tags=self.tags(item),
             )
         )
-        self.output(item, _ref(item, "aws_vpc"))
+        self.output(item, ref(item, "aws_vpc"))
 
     def subnet(self, item: Item) -> None:
         network = self.plan.network(item)
@@ -219,18 +195,18 @@ class AwsTerraform:
                 "resource",
                 "aws_subnet",
                 item.name,
-                vpc_id=_ref(network, "aws_vpc"),
+                vpc_id=ref(network, "aws_vpc"),
                 cidr_block=f"10.{vpc_index}.{index}.0/24",
                 availability_zone=Raw(f"element(data.aws_availability_zones.available.names, {index - 1})"),
                 map_public_ip_on_launch=public,
                 tags=self.tags(item),
             )
         )
-        self.output(item, _ref(item, "aws_subnet"))
+        self.output(item, ref(item, "aws_subnet"))
 
     # -- network and security -------------------------------------------------------------------
 
-    def security_groups(self) -> None:
+    def before_resources(self) -> None:
         """One group per guarded block, ingress from the blocks connected to it, egress anywhere."""
         for item in self.plan.resources:
             group = self.security_group(item)
@@ -241,9 +217,9 @@ class AwsTerraform:
                     "resource",
                     "aws_security_group",
                     item.name,
-                    name=_cloud(item),
+                    name=cloud(item),
                     description=f"{item.node.get('name') or item.name} ({item.type})",
-                    vpc_id=_ref(self.plan.network(item), "aws_vpc"),
+                    vpc_id=ref(self.plan.network(item), "aws_vpc"),
                     tags=self.tags(item),
                 ),
                 block(
@@ -293,13 +269,13 @@ class AwsTerraform:
                 "resource",
                 "aws_security_group",
                 item.name,
-                name=_cloud(item),
+                name=cloud(item),
                 description="Security group drawn on the canvas",
-                vpc_id=_ref(network, "aws_vpc"),
+                vpc_id=ref(network, "aws_vpc"),
                 tags=self.tags(item),
             )
         )
-        self.output(item, _ref(item, "aws_security_group"))
+        self.output(item, ref(item, "aws_security_group"))
 
     def nat_gateway(self, item: Item) -> None:
         subnet = self.plan.subnet(item)
@@ -309,18 +285,18 @@ class AwsTerraform:
                 "resource",
                 "aws_nat_gateway",
                 item.name,
-                allocation_id=_ref(item, "aws_eip"),
-                subnet_id=_ref(subnet, "aws_subnet"),
+                allocation_id=ref(item, "aws_eip"),
+                subnet_id=ref(subnet, "aws_subnet"),
                 tags=self.tags(item),
             ),
         )
-        self.output(item, _ref(item, "aws_nat_gateway"))
+        self.output(item, ref(item, "aws_nat_gateway"))
 
     outbound_access = nat_gateway
 
     def public_ip(self, item: Item) -> None:
         self.add(block("resource", "aws_eip", item.name, domain="vpc", tags=self.tags(item)))
-        self.output(item, _ref(item, "aws_eip", "public_ip"), "public_ip")
+        self.output(item, ref(item, "aws_eip", "public_ip"), "public_ip")
 
     def route_table(self, item: Item) -> None:
         subnet = self.plan.subnet(item)
@@ -329,18 +305,18 @@ class AwsTerraform:
                 "resource",
                 "aws_route_table",
                 item.name,
-                vpc_id=_ref(self.plan.network(item), "aws_vpc"),
+                vpc_id=ref(self.plan.network(item), "aws_vpc"),
                 tags=self.tags(item),
             ),
             block(
                 "resource",
                 "aws_route_table_association",
                 item.name,
-                subnet_id=_ref(subnet, "aws_subnet"),
-                route_table_id=_ref(item, "aws_route_table"),
+                subnet_id=ref(subnet, "aws_subnet"),
+                route_table_id=ref(item, "aws_route_table"),
             ),
         )
-        self.output(item, _ref(item, "aws_route_table"))
+        self.output(item, ref(item, "aws_route_table"))
 
     def private_endpoint(self, item: Item) -> None:
         targets = self.plan.targets(item) or self.plan.sources(item)
@@ -353,14 +329,14 @@ class AwsTerraform:
                 "resource",
                 "aws_vpc_endpoint",
                 item.name,
-                vpc_id=_ref(self.plan.network(item), "aws_vpc"),
+                vpc_id=ref(self.plan.network(item), "aws_vpc"),
                 service_name=Raw(f'"com.amazonaws.${{var.region}}.{service}"'),
                 vpc_endpoint_type="Gateway" if gateway else "Interface",
                 subnet_ids=None if gateway else Raw(f"[aws_subnet.{self.plan.subnet(item).name}.id]"),
                 tags=self.tags(item),
             )
         )
-        self.output(item, _ref(item, "aws_vpc_endpoint"))
+        self.output(item, ref(item, "aws_vpc_endpoint"))
 
     def firewall_security(self, item: Item) -> None:
         self.add(
@@ -368,7 +344,7 @@ class AwsTerraform:
                 "resource",
                 "aws_networkfirewall_firewall_policy",
                 item.name,
-                name=_cloud(item),
+                name=cloud(item),
             ).block(
                 block(
                     "firewall_policy",
@@ -380,12 +356,12 @@ class AwsTerraform:
                 "resource",
                 "aws_networkfirewall_firewall",
                 item.name,
-                name=_cloud(item),
-                firewall_policy_arn=_ref(item, "aws_networkfirewall_firewall_policy", "arn"),
-                vpc_id=_ref(self.plan.network(item), "aws_vpc"),
-            ).block(block("subnet_mapping", subnet_id=_ref(self.plan.subnet(item), "aws_subnet"))),
+                name=cloud(item),
+                firewall_policy_arn=ref(item, "aws_networkfirewall_firewall_policy", "arn"),
+                vpc_id=ref(self.plan.network(item), "aws_vpc"),
+            ).block(block("subnet_mapping", subnet_id=ref(self.plan.subnet(item), "aws_subnet"))),
         )
-        self.output(item, _ref(item, "aws_networkfirewall_firewall"))
+        self.output(item, ref(item, "aws_networkfirewall_firewall"))
 
     def key_vault(self, item: Item) -> None:
         self.add(
@@ -393,20 +369,20 @@ class AwsTerraform:
                 "resource",
                 "aws_kms_key",
                 item.name,
-                description=_cloud(item),
+                description=cloud(item),
                 enable_key_rotation=True,
                 deletion_window_in_days=30,
             )
         )
-        self.output(item, _ref(item, "aws_kms_key", "arn"), "arn")
+        self.output(item, ref(item, "aws_kms_key", "arn"), "arn")
 
     def secret_store(self, item: Item) -> None:
-        self.add(block("resource", "aws_secretsmanager_secret", item.name, name=_cloud(item)))
-        self.output(item, _ref(item, "aws_secretsmanager_secret", "arn"), "arn")
+        self.add(block("resource", "aws_secretsmanager_secret", item.name, name=cloud(item)))
+        self.output(item, ref(item, "aws_secretsmanager_secret", "arn"), "arn")
 
     def identity_access(self, item: Item) -> None:
         self.role(item, "ec2")
-        self.output(item, _ref(item, "aws_iam_role", "arn"), "arn")
+        self.output(item, ref(item, "aws_iam_role", "arn"), "arn")
 
     managed_identity = identity_access
     service_account = identity_access
@@ -421,7 +397,7 @@ class AwsTerraform:
                 retention_in_days=30,
             )
         )
-        self.output(item, _ref(item, "aws_cloudwatch_log_group", "arn"), "arn")
+        self.output(item, ref(item, "aws_cloudwatch_log_group", "arn"), "arn")
 
     # -- compute --------------------------------------------------------------------------------
 
@@ -441,17 +417,11 @@ class AwsTerraform:
                 "resource",
                 "aws_iam_instance_profile",
                 item.name,
-                name=_cloud(item),
-                role=_ref(item, "aws_iam_role", "name"),
+                name=cloud(item),
+                role=ref(item, "aws_iam_role", "name"),
             )
         )
-        user_data = None
-        env = self.environment(item)
-        if env:
-            parts: list[str | Raw] = ["#!/bin/bash\n"]
-            for key, value in env.items():
-                parts += [f'echo "{key}=', value, '" >> /etc/environment\n']
-            user_data = interpolate(*parts)
+        user_data = self.startup_script(item, self.environment(item))
         instance = block(
             "resource",
             "aws_instance",
@@ -459,15 +429,15 @@ class AwsTerraform:
             count=item.count if item.count > 1 else None,
             ami=Raw("data.aws_ssm_parameter.al2023.value"),
             instance_type=item.config.get("instanceType", "t3.micro"),
-            subnet_id=_ref(self.plan.subnet(item), "aws_subnet"),
+            subnet_id=ref(self.plan.subnet(item), "aws_subnet"),
             vpc_security_group_ids=[self.security_group(item)],
-            iam_instance_profile=_ref(item, "aws_iam_instance_profile", "name"),
+            iam_instance_profile=ref(item, "aws_iam_instance_profile", "name"),
             user_data=user_data,
             tags=self.tags(item),
         )
         instance.block(block("metadata_options", http_tokens="required"))
         self.add(instance)
-        self.output(item, Raw(f"aws_instance.{item.name}[*].id") if item.count > 1 else _ref(item, "aws_instance"))
+        self.output(item, Raw(f"aws_instance.{item.name}[*].id") if item.count > 1 else ref(item, "aws_instance"))
 
     web_compute = virtual_machine
     app_compute = virtual_machine
@@ -484,7 +454,7 @@ class AwsTerraform:
             "resource",
             "aws_lambda_function",
             item.name,
-            function_name=_cloud(item),
+            function_name=cloud(item),
             role=Raw(f"{role}.arn"),
             runtime=item.config.get("runtime", "python3.12"),
             handler=item.config.get("handler", "app.handler"),
@@ -499,7 +469,7 @@ class AwsTerraform:
         if group is not None:
             function.block(block("vpc_config", subnet_ids=self.subnet_ids(item), security_group_ids=[group]))
         self.add(function)
-        self.output(item, _ref(item, "aws_lambda_function", "arn"), "arn")
+        self.output(item, ref(item, "aws_lambda_function", "arn"), "arn")
 
     def container_instances(self, item: Item) -> None:
         image = f"{item.name}_image"
@@ -510,7 +480,7 @@ class AwsTerraform:
         )
         role = self.role(item, "ecs")
         self.attach(item.name, "execution", "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-        self.add(block("resource", "aws_ecs_cluster", item.name, name=_cloud(item)))
+        self.add(block("resource", "aws_ecs_cluster", item.name, name=cloud(item)))
         env = [{"name": key, "value": value} for key, value in self.environment(item).items()]
         container = {"name": item.name, "image": Raw(f"var.{image}"), "essential": True,
                      "portMappings": [{"containerPort": 80}], "environment": env}  # fmt: skip
@@ -519,23 +489,23 @@ class AwsTerraform:
                 "resource",
                 "aws_ecs_task_definition",
                 item.name,
-                family=_cloud(item),
+                family=cloud(item),
                 requires_compatibilities=["FARGATE"],
                 network_mode="awsvpc",
                 cpu="256",
                 memory="512",
                 execution_role_arn=Raw(f"{role}.arn"),
                 task_role_arn=Raw(f"{role}.arn"),
-                container_definitions=Raw(f"jsonencode([{_hcl_object(container)}])"),
+                container_definitions=Raw(f"jsonencode([{hcl_object(container)}])"),
             )
         )
         service = block(
             "resource",
             "aws_ecs_service",
             item.name,
-            name=_cloud(item),
-            cluster=_ref(item, "aws_ecs_cluster"),
-            task_definition=_ref(item, "aws_ecs_task_definition", "arn"),
+            name=cloud(item),
+            cluster=ref(item, "aws_ecs_cluster"),
+            task_definition=ref(item, "aws_ecs_task_definition", "arn"),
             desired_count=max(item.count, 1),
             launch_type="FARGATE",
         )
@@ -555,7 +525,7 @@ class AwsTerraform:
                 )
             )
         self.add(service)
-        self.output(item, _ref(item, "aws_ecs_service"))
+        self.output(item, ref(item, "aws_ecs_service"))
 
     def app_service(self, item: Item) -> None:
         image = f"{item.name}_image"
@@ -572,18 +542,16 @@ class AwsTerraform:
         repository = block("image_repository", image_identifier=Raw(f"var.{image}"), image_repository_type="ECR_PUBLIC")
         repository.block(configuration)
         self.add(
-            block("resource", "aws_apprunner_service", item.name, service_name=_cloud(item))
+            block("resource", "aws_apprunner_service", item.name, service_name=cloud(item))
             .block(block("source_configuration", auto_deployments_enabled=False).block(repository))
             .block(block("instance_configuration", instance_role_arn=Raw(f"{role}.arn")))
         )
-        self.output(item, _ref(item, "aws_apprunner_service", "service_url"), "url")
+        self.output(item, ref(item, "aws_apprunner_service", "service_url"), "url")
 
     def kubernetes_cluster(self, item: Item) -> None:
         cluster_role = self.role(item, "eks")
         self.attach(item.name, "cluster", "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy")
-        cluster = block(
-            "resource", "aws_eks_cluster", item.name, name=_cloud(item), role_arn=Raw(f"{cluster_role}.arn")
-        )
+        cluster = block("resource", "aws_eks_cluster", item.name, name=cloud(item), role_arn=Raw(f"{cluster_role}.arn"))
         cluster.block(
             block("vpc_config", subnet_ids=self.subnet_ids(item), security_group_ids=[self.security_group(item)])
         )
@@ -595,7 +563,7 @@ class AwsTerraform:
                 "resource",
                 "aws_iam_role",
                 nodes,
-                name=_cloud(item, "-nodes"),
+                name=cloud(item, "-nodes"),
                 assume_role_policy=_assume_policy(ASSUME["ec2"]),
             ),
         )
@@ -605,8 +573,8 @@ class AwsTerraform:
             "resource",
             "aws_eks_node_group",
             item.name,
-            cluster_name=_ref(item, "aws_eks_cluster", "name"),
-            node_group_name=_cloud(item),
+            cluster_name=ref(item, "aws_eks_cluster", "name"),
+            node_group_name=cloud(item),
             node_role_arn=Raw(f"aws_iam_role.{nodes}.arn"),
             subnet_ids=self.subnet_ids(item),
             instance_types=[item.config.get("instanceType", "t3.medium")],
@@ -615,7 +583,7 @@ class AwsTerraform:
             block("scaling_config", desired_size=max(item.count, 2), min_size=1, max_size=max(item.count, 2) * 2)
         )
         self.add(group)
-        self.output(item, _ref(item, "aws_eks_cluster", "endpoint"), "endpoint")
+        self.output(item, ref(item, "aws_eks_cluster", "endpoint"), "endpoint")
 
     # -- delivery -------------------------------------------------------------------------------
 
@@ -627,7 +595,7 @@ class AwsTerraform:
                 "resource",
                 "aws_lb",
                 item.name,
-                name=Raw(f'substr("{_cloud_text(item)}", 0, 32)'),
+                name=Raw(f'substr("{cloud_text(item)}", 0, 32)'),
                 internal=internal,
                 load_balancer_type="network" if network else "application",
                 security_groups=None if network else [self.security_group(item)],
@@ -648,7 +616,7 @@ class AwsTerraform:
                     target_type=target_type,
                     port=None if target_type == "lambda" else 80,
                     protocol=None if target_type == "lambda" else protocol,
-                    vpc_id=None if target_type == "lambda" else _ref(self.plan.network(item), "aws_vpc"),
+                    vpc_id=None if target_type == "lambda" else ref(self.plan.network(item), "aws_vpc"),
                 )
             )
             first = first or group_name
@@ -658,15 +626,15 @@ class AwsTerraform:
                     item,
                     target,
                     "elasticloadbalancing.amazonaws.com",
-                    _ref_name("aws_lb_target_group", group_name, "arn"),
+                    ref_name("aws_lb_target_group", group_name, "arn"),
                 )
                 self.add(
                     block(
                         "resource",
                         "aws_lb_target_group_attachment",
                         group_name,
-                        target_group_arn=_ref_name("aws_lb_target_group", group_name, "arn"),
-                        target_id=_ref(target, "aws_lambda_function", "arn"),
+                        target_group_arn=ref_name("aws_lb_target_group", group_name, "arn"),
+                        target_id=ref(target, "aws_lambda_function", "arn"),
                         depends_on=[Raw(f"aws_lambda_permission.{group_name}")],
                     ),
                 )
@@ -681,7 +649,7 @@ class AwsTerraform:
                         "aws_lb_target_group_attachment",
                         group_name,
                         count=target.count if several else None,
-                        target_group_arn=_ref_name("aws_lb_target_group", group_name, "arn"),
+                        target_group_arn=ref_name("aws_lb_target_group", group_name, "arn"),
                         target_id=Raw(instance),
                         port=80,
                     )
@@ -690,13 +658,13 @@ class AwsTerraform:
             "resource",
             "aws_lb_listener",
             item.name,
-            load_balancer_arn=_ref(item, "aws_lb", "arn"),
+            load_balancer_arn=ref(item, "aws_lb", "arn"),
             port=80,
             protocol=protocol,
         )
         if first:
             listener.block(
-                block("default_action", type="forward", target_group_arn=_ref_name("aws_lb_target_group", first, "arn"))
+                block("default_action", type="forward", target_group_arn=ref_name("aws_lb_target_group", first, "arn"))
             )
         else:
             listener.block(
@@ -705,23 +673,23 @@ class AwsTerraform:
                 )
             )
         self.add(listener)
-        self.output(item, _ref(item, "aws_lb", "dns_name"), "dns_name")
+        self.output(item, ref(item, "aws_lb", "dns_name"), "dns_name")
 
     internal_load_balancer = application_gateway
     load_balancer = application_gateway
 
     def api_gateway(self, item: Item) -> None:
-        self.add(block("resource", "aws_apigatewayv2_api", item.name, name=_cloud(item), protocol_type="HTTP"))
+        self.add(block("resource", "aws_apigatewayv2_api", item.name, name=cloud(item), protocol_type="HTTP"))
         for target in self.plan.targets(item):
             if target.type == "function_compute":
-                uri = _ref(target, "aws_lambda_function", "invoke_arn")
+                uri = ref(target, "aws_lambda_function", "invoke_arn")
                 integration_type = "AWS_PROXY"
                 self._invoke(
                     f"{item.name}_{target.name}",
                     item,
                     target,
                     "apigateway.amazonaws.com",
-                    interpolate(_ref(item, "aws_apigatewayv2_api", "execution_arn"), "/*/*"),
+                    interpolate(ref(item, "aws_apigatewayv2_api", "execution_arn"), "/*/*"),
                 )
             elif target.type in LOAD_BALANCERS:
                 uri = Raw(f'"http://${{aws_lb.{target.name}.dns_name}}"')
@@ -730,18 +698,17 @@ class AwsTerraform:
                 uri = Raw(f'"https://${{aws_apprunner_service.{target.name}.service_url}}"')
                 integration_type = "HTTP_PROXY"
             else:
-                raise GenerationError(
-                    f"{item.node.get('name')}: an AWS HTTP API can forward to functions, load balancers or App Runner, "
+                raise self.unsupported_connection(
+                    item,
+                    f"an AWS HTTP API can forward to functions, load balancers or App Runner, "
                     f"not to {target.type}; put a load balancer in front of it.",
-                    target_id=item.id,
-                    code="UNSUPPORTED_CONNECTION",
                 )
             self.add(
                 block(
                     "resource",
                     "aws_apigatewayv2_integration",
                     f"{item.name}_{target.name}",
-                    api_id=_ref(item, "aws_apigatewayv2_api"),
+                    api_id=ref(item, "aws_apigatewayv2_api"),
                     integration_type=integration_type,
                     integration_uri=uri,
                     integration_method=None if integration_type == "AWS_PROXY" else "ANY",
@@ -751,7 +718,7 @@ class AwsTerraform:
                     "resource",
                     "aws_apigatewayv2_route",
                     f"{item.name}_{target.name}",
-                    api_id=_ref(item, "aws_apigatewayv2_api"),
+                    api_id=ref(item, "aws_apigatewayv2_api"),
                     route_key="$default" if len(self.plan.targets(item)) == 1 else f"ANY /{target.name}/{{proxy+}}",
                     target=Raw(f'"integrations/${{aws_apigatewayv2_integration.{item.name}_{target.name}.id}}"'),
                 ),
@@ -761,31 +728,28 @@ class AwsTerraform:
                 "resource",
                 "aws_apigatewayv2_stage",
                 item.name,
-                api_id=_ref(item, "aws_apigatewayv2_api"),
+                api_id=ref(item, "aws_apigatewayv2_api"),
                 name="$default",
                 auto_deploy=True,
             )
         )
-        self.output(item, _ref(item, "aws_apigatewayv2_api", "api_endpoint"), "endpoint")
+        self.output(item, ref(item, "aws_apigatewayv2_api", "api_endpoint"), "endpoint")
 
     def cdn_profile(self, item: Item) -> None:
         origins = self.plan.targets(item)
         if not origins:
-            raise GenerationError(
-                f"{item.node.get('name')}: a CloudFront distribution needs an origin; "
-                "connect it to a bucket or load balancer.",
-                target_id=item.id,
-                code="UNSUPPORTED_CONNECTION",
+            raise self.unsupported_connection(
+                item, "a CloudFront distribution needs an origin; connect it to a bucket or load balancer."
             )
         origin = origins[0]
-        distribution = block("resource", "aws_cloudfront_distribution", item.name, enabled=True, comment=_cloud(item))
+        distribution = block("resource", "aws_cloudfront_distribution", item.name, enabled=True, comment=cloud(item))
         if origin.type == "blob_storage":
             self.add(
                 block(
                     "resource",
                     "aws_cloudfront_origin_access_control",
                     item.name,
-                    name=_cloud(item),
+                    name=cloud(item),
                     origin_access_control_origin_type="s3",
                     signing_behavior="always",
                     signing_protocol="sigv4",
@@ -794,14 +758,14 @@ class AwsTerraform:
             distribution.block(
                 block(
                     "origin",
-                    domain_name=_ref(origin, "aws_s3_bucket", "bucket_regional_domain_name"),
+                    domain_name=ref(origin, "aws_s3_bucket", "bucket_regional_domain_name"),
                     origin_id=origin.name,
-                    origin_access_control_id=_ref(item, "aws_cloudfront_origin_access_control"),
+                    origin_access_control_id=ref(item, "aws_cloudfront_origin_access_control"),
                 )
             )
         elif origin.type in LOAD_BALANCERS:
             distribution.block(
-                block("origin", domain_name=_ref(origin, "aws_lb", "dns_name"), origin_id=origin.name).block(
+                block("origin", domain_name=ref(origin, "aws_lb", "dns_name"), origin_id=origin.name).block(
                     block(
                         "custom_origin_config",
                         http_port=80,
@@ -812,10 +776,8 @@ class AwsTerraform:
                 )
             )
         else:
-            raise GenerationError(
-                f"{item.node.get('name')}: CloudFront here fronts buckets and load balancers, not {origin.type}.",
-                target_id=item.id,
-                code="UNSUPPORTED_CONNECTION",
+            raise self.unsupported_connection(
+                item, f"CloudFront here fronts buckets and load balancers, not {origin.type}."
             )
         behaviour = block(
             "default_cache_behavior",
@@ -829,68 +791,59 @@ class AwsTerraform:
         distribution.block(Block("restrictions").block(block("geo_restriction", restriction_type="none")))
         distribution.block(block("viewer_certificate", cloudfront_default_certificate=True))
         self.add(distribution)
-        self.output(item, _ref(item, "aws_cloudfront_distribution", "domain_name"), "domain_name")
+        self.output(item, ref(item, "aws_cloudfront_distribution", "domain_name"), "domain_name")
 
     front_door = cdn_profile
 
     def dns_zone(self, item: Item) -> None:
-        variable = f"{item.name}_domain"
-        self.variable(
-            variable, f"Domain name of the {item.node.get('name') or item.name} zone.", item.config.get("domain")
-        )
-        self.add(block("resource", "aws_route53_zone", item.name, name=Raw(f"var.{variable}")))
-        self.output(item, _ref(item, "aws_route53_zone", "zone_id"), "zone_id")
+        self.add(block("resource", "aws_route53_zone", item.name, name=self.domain_variable(item)))
+        self.output(item, ref(item, "aws_route53_zone", "zone_id"), "zone_id")
 
     # -- data -----------------------------------------------------------------------------------
 
     def blob_storage(self, item: Item) -> None:
         self.add(
-            block("resource", "aws_s3_bucket", item.name, bucket_prefix=Raw(f'substr("{_cloud_text(item)}-", 0, 37)')),
+            block("resource", "aws_s3_bucket", item.name, bucket_prefix=Raw(f'substr("{cloud_text(item)}-", 0, 37)')),
             block(
                 "resource",
                 "aws_s3_bucket_public_access_block",
                 item.name,
-                bucket=_ref(item, "aws_s3_bucket"),
+                bucket=ref(item, "aws_s3_bucket"),
                 block_public_acls=True,
                 block_public_policy=True,
                 ignore_public_acls=True,
                 restrict_public_buckets=True,
             ),
         )
-        self.output(item, _ref(item, "aws_s3_bucket", "bucket"), "bucket")
+        self.output(item, ref(item, "aws_s3_bucket", "bucket"), "bucket")
 
     def relational_database(self, item: Item) -> None:
         self.need_db_variables()
         self.add(
-            block("resource", "aws_db_subnet_group", item.name, name=_cloud(item), subnet_ids=self.subnet_ids(item)),
+            block("resource", "aws_db_subnet_group", item.name, name=cloud(item), subnet_ids=self.subnet_ids(item)),
             block(
                 "resource",
                 "aws_db_instance",
                 item.name,
-                identifier=_cloud(item),
+                identifier=cloud(item),
                 engine="postgres",
                 engine_version="16",
                 instance_class=item.config.get("instanceClass", "db.t4g.micro"),
                 allocated_storage=20,
                 storage_encrypted=True,
-                db_subnet_group_name=_ref(item, "aws_db_subnet_group", "name"),
+                db_subnet_group_name=ref(item, "aws_db_subnet_group", "name"),
                 vpc_security_group_ids=[self.security_group(item)],
                 username=Raw("var.db_admin_username"),
                 password=Raw("var.db_admin_password"),
                 publicly_accessible=False,
                 multi_az=item.count > 1,
                 skip_final_snapshot=False,
-                final_snapshot_identifier=Raw(f'"{_cloud_text(item)}-final"'),
+                final_snapshot_identifier=Raw(f'"{cloud_text(item)}-final"'),
             ),
         )
-        self.output(item, _ref(item, "aws_db_instance", "address"), "address")
+        self.output(item, ref(item, "aws_db_instance", "address"), "address")
 
     sql_database = relational_database
-
-    def need_db_variables(self) -> None:
-        if not any(v.labels == ("db_admin_username",) for v in self.variables):
-            self.variable("db_admin_username", "Administrator login of the databases.", "dbadmin")
-            self.variable("db_admin_password", "Administrator password of the databases.", sensitive=True)
 
     def cache_store(self, item: Item) -> None:
         self.add(
@@ -898,18 +851,18 @@ class AwsTerraform:
                 "resource",
                 "aws_elasticache_subnet_group",
                 item.name,
-                name=_cloud(item),
+                name=cloud(item),
                 subnet_ids=self.subnet_ids(item),
             ),
             block(
                 "resource",
                 "aws_elasticache_cluster",
                 item.name,
-                cluster_id=Raw(f'substr("{_cloud_text(item)}", 0, 40)'),
+                cluster_id=Raw(f'substr("{cloud_text(item)}", 0, 40)'),
                 engine="redis",
                 node_type=item.config.get("nodeType", "cache.t4g.micro"),
                 num_cache_nodes=1,
-                subnet_group_name=_ref(item, "aws_elasticache_subnet_group", "name"),
+                subnet_group_name=ref(item, "aws_elasticache_subnet_group", "name"),
                 security_group_ids=[self.security_group(item)],
             ),
         )
@@ -920,7 +873,7 @@ class AwsTerraform:
             "resource",
             "aws_dynamodb_table",
             item.name,
-            name=_cloud(item),
+            name=cloud(item),
             billing_mode="PAY_PER_REQUEST",
             hash_key="pk",
             range_key="sk",
@@ -928,31 +881,31 @@ class AwsTerraform:
         table.block(block("attribute", name="pk", type="S")).block(block("attribute", name="sk", type="S"))
         table.block(block("point_in_time_recovery", enabled=True))
         self.add(table)
-        self.output(item, _ref(item, "aws_dynamodb_table", "name"), "name")
+        self.output(item, ref(item, "aws_dynamodb_table", "name"), "name")
 
     # -- messaging ------------------------------------------------------------------------------
 
     def message_queue(self, item: Item) -> None:
-        self.add(block("resource", "aws_sqs_queue", item.name, name=_cloud(item), sqs_managed_sse_enabled=True))
+        self.add(block("resource", "aws_sqs_queue", item.name, name=cloud(item), sqs_managed_sse_enabled=True))
         for function in self.plan.targets(item, *FUNCTIONS):
             self.add(
                 block(
                     "resource",
                     "aws_lambda_event_source_mapping",
                     f"{item.name}_{function.name}",
-                    event_source_arn=_ref(item, "aws_sqs_queue", "arn"),
-                    function_name=_ref(function, "aws_lambda_function", "arn"),
+                    event_source_arn=ref(item, "aws_sqs_queue", "arn"),
+                    function_name=ref(function, "aws_lambda_function", "arn"),
                     batch_size=10,
                 )
             )
-        self.output(item, _ref(item, "aws_sqs_queue", "url"), "url")
+        self.output(item, ref(item, "aws_sqs_queue", "url"), "url")
 
     def event_hub(self, item: Item) -> None:
         stream = block(
             "resource",
             "aws_kinesis_stream",
             item.name,
-            name=_cloud(item),
+            name=cloud(item),
             encryption_type="KMS",
             kms_key_id="alias/aws/kinesis",
         )
@@ -964,15 +917,15 @@ class AwsTerraform:
                     "resource",
                     "aws_lambda_event_source_mapping",
                     f"{item.name}_{function.name}",
-                    event_source_arn=_ref(item, "aws_kinesis_stream", "arn"),
-                    function_name=_ref(function, "aws_lambda_function", "arn"),
+                    event_source_arn=ref(item, "aws_kinesis_stream", "arn"),
+                    function_name=ref(function, "aws_lambda_function", "arn"),
                     starting_position="LATEST",
                 )
             )
-        self.output(item, _ref(item, "aws_kinesis_stream", "arn"), "arn")
+        self.output(item, ref(item, "aws_kinesis_stream", "arn"), "arn")
 
     def event_bus(self, item: Item) -> None:
-        self.add(block("resource", "aws_cloudwatch_event_bus", item.name, name=_cloud(item)))
+        self.add(block("resource", "aws_cloudwatch_event_bus", item.name, name=cloud(item)))
         for target in self.plan.targets(item):
             rule = f"{item.name}_{target.name}"
             self.add(
@@ -981,24 +934,22 @@ class AwsTerraform:
                     "aws_cloudwatch_event_rule",
                     rule,
                     name=Raw(f'substr("${{var.project_name}}-{rule.replace("_", "-")}", 0, 64)'),
-                    event_bus_name=_ref(item, "aws_cloudwatch_event_bus", "name"),
+                    event_bus_name=ref(item, "aws_cloudwatch_event_bus", "name"),
                     event_pattern=Raw('jsonencode({ source = [{ prefix = "" }] })'),
                 )
             )
-            self._invoke(
-                rule, item, target, "events.amazonaws.com", _ref_name("aws_cloudwatch_event_rule", rule, "arn")
-            )
+            self._invoke(rule, item, target, "events.amazonaws.com", ref_name("aws_cloudwatch_event_rule", rule, "arn"))
             self.add(
                 block(
                     "resource",
                     "aws_cloudwatch_event_target",
                     rule,
-                    rule=_ref_name("aws_cloudwatch_event_rule", rule, "name"),
-                    event_bus_name=_ref(item, "aws_cloudwatch_event_bus", "name"),
-                    arn=_ref(target, "aws_lambda_function", "arn"),
+                    rule=ref_name("aws_cloudwatch_event_rule", rule, "name"),
+                    event_bus_name=ref(item, "aws_cloudwatch_event_bus", "name"),
+                    arn=ref(target, "aws_lambda_function", "arn"),
                 )
             )
-        self.output(item, _ref(item, "aws_cloudwatch_event_bus", "arn"), "arn")
+        self.output(item, ref(item, "aws_cloudwatch_event_bus", "arn"), "arn")
 
     def scheduler(self, item: Item) -> None:
         targets = self.plan.targets(item)
@@ -1016,17 +967,13 @@ class AwsTerraform:
                     schedule_expression=item.config.get("schedule", "rate(5 minutes)"),
                 )
                 .block(block("flexible_time_window", mode="OFF"))
-                .block(block("target", arn=_ref(target, "aws_lambda_function", "arn"), role_arn=Raw(f"{role}.arn")))
+                .block(block("target", arn=ref(target, "aws_lambda_function", "arn"), role_arn=Raw(f"{role}.arn")))
             )
         self.output(item, Raw(f"{role}.arn"), "role_arn")
 
     def _require_function(self, item: Item, target: Item) -> None:
         if target.type not in FUNCTIONS:
-            raise GenerationError(
-                f"{item.node.get('name')}: on AWS this wiring targets Lambda functions, not {target.type}.",
-                target_id=item.id,
-                code="UNSUPPORTED_CONNECTION",
-            )
+            raise self.unsupported_connection(item, f"on AWS this wiring targets Lambda functions, not {target.type}.")
 
     def _invoke(self, name: str, item: Item, target: Item, principal: str, source_arn: Raw) -> None:
         """Let `item` (through `principal`) invoke the Lambda function `target`."""
@@ -1037,40 +984,11 @@ class AwsTerraform:
                 "aws_lambda_permission",
                 name,
                 action="lambda:InvokeFunction",
-                function_name=_ref(target, "aws_lambda_function", "function_name"),
+                function_name=ref(target, "aws_lambda_function", "function_name"),
                 principal=principal,
                 source_arn=source_arn,
             )
         )
-
-
-def _cloud_text(item: Item) -> str:
-    """The cloud name as template text, for use inside larger expressions."""
-    return "${var.project_name}-" + item.slug
-
-
-def _cloud(item: Item, suffix: str = "") -> Raw:
-    """The resource's name in the cloud: the project name, then the block's identifier with dashes."""
-    return interpolate(Raw("var.project_name"), f"-{item.slug}{suffix}")
-
-
-def _ref_name(kind: str, name: str, attribute: str) -> Raw:
-    return Raw(f"{kind}.{name}.{attribute}")
-
-
-def _hcl_object(value: Any) -> str:
-    """An HCL object/tuple expression on one line (for jsonencode arguments)."""
-    if isinstance(value, Raw):
-        return value.expression
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{key} = {_hcl_object(item)}" for key, item in value.items()) + " }"
-    if isinstance(value, list):
-        return "[" + ", ".join(_hcl_object(item) for item in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return string(value)
 
 
 def _versions() -> list[Block]:
@@ -1082,32 +1000,9 @@ def _versions() -> list[Block]:
 
 
 def aws_terraform_files(plan: Plan, *, project_name: str, region: str, regions: tuple[str, ...]) -> dict[str, str]:
-    generator = AwsTerraform(plan)
-    for item in plan.containers:
-        getattr(generator, item.type)(item)
-    generator.security_groups()
-    for item in plan.resources:
-        getattr(generator, item.type)(item)
-    variables = [
-        block(
-            "variable",
-            "project_name",
-            type=Raw("string"),
-            description="Prefix of every resource name.",
-            default=project_name,
-        ),
-        block("variable", "region", type=Raw("string"), description="AWS region.", default=region).block(
-            block(
-                "validation",
-                condition=Raw(f"contains({_hcl_object(list(regions))}, var.region)"),
-                error_message="Choose a supported AWS region.",
-            )
-        ),
-        *generator.variables,
-    ]
-    return {
-        "versions.tf": render(_versions()),
-        "main.tf": render([*generator.data.values(), *generator.blocks]),
-        "variables.tf": render(variables),
-        "outputs.tf": render(generator.outputs),
-    }
+    return terraform_files(
+        AwsTerraform(plan),
+        versions=_versions(),
+        project_name=project_name,
+        leading_variables=[region_variable("AWS", region, regions)],
+    )
