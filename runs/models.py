@@ -7,6 +7,7 @@ from core.ids import PrefixedIdField
 
 class RunKind(models.TextChoices):
     BUILD = "build", "App build"
+    GENERATION = "generation", "Infrastructure code generation"
 
 
 class RunStatus(models.TextChoices):
@@ -41,6 +42,9 @@ class Run(models.Model):
     project = models.ForeignKey(
         "workspaces.Project", on_delete=models.CASCADE, related_name="runs", null=True, blank=True
     )
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="runs", null=True, blank=True
+    )
     run_number = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
     trigger = models.CharField(max_length=20, default="manual")
@@ -54,6 +58,13 @@ class Run(models.Model):
     merged_commit = models.CharField(max_length=40, blank=True, help_text="All task branches merged.")
     verification_result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+    options = models.JSONField(
+        default=dict, blank=True, help_text="Generation runs: generator, provider, region, branch, commitMessage."
+    )
+    commit_sha = models.CharField(max_length=40, blank=True, help_text="Generation runs: the commit of the files.")
+    result = models.JSONField(
+        default=dict, blank=True, help_text="Generation runs: files written, or the error code and block at fault."
+    )
     previous_project_status = models.CharField(max_length=20, blank=True)
     cancel_requested = models.BooleanField(default=False)
     token_budget = models.PositiveIntegerField(default=0)
@@ -69,7 +80,10 @@ class Run(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["project", "run_number"], name="run_number_unique_per_project")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "run_number"], name="run_number_unique_per_project"),
+            models.UniqueConstraint(fields=["workspace", "run_number"], name="run_number_unique_per_workspace"),
+        ]
         indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self) -> str:

@@ -35,7 +35,7 @@ from runs import events
 from runs.decomposition import in_scope, validate_decomposition
 from runs.events import run_event_emit
 from runs.generator.requests import decompose_request, repair_request, task_request
-from runs.models import Run, RunStatus, Task, TaskStatus
+from runs.models import Run, RunKind, RunStatus, Task, TaskStatus
 from runs.repositories import (
     Author,
     RepositoryError,
@@ -594,6 +594,9 @@ def run_settle(run: Run, status: RunStatus, **payload: Any) -> None:
         RunStatus.FAILED: events.RUN_FAILED,
         RunStatus.CANCELLED: events.RUN_CANCELLED,
     }
+    if run.kind == RunKind.GENERATION:
+        run_event_emit(run_id=run.pk, type=event[status], key="finished", payload={"status": status, **payload})
+        return
     summary = {"status": status, "mergedCommit": run.merged_commit or None, **payload}
     run_event_emit(run_id=run.pk, type=event[status], key="finished", payload=summary)
     project = run.project

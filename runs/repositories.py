@@ -75,6 +75,19 @@ def branch_head(repo: Path, branch: str = DEFAULT_BRANCH) -> str | None:
         return None
 
 
+def branch_name_valid(name: str) -> bool:
+    """Whether git accepts `name` as a branch name (`git check-ref-format --branch`)."""
+    if not name or name.startswith("-"):
+        return False
+    result = subprocess.run(["git", "check-ref-format", "--branch", name], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+def branch_create(repo: Path, branch: str, start: str) -> bool:
+    """Create `branch` at `start`; False when it already exists."""
+    return move_branch(repo, branch, start, "0" * 40)
+
+
 class StaleBranch(RepositoryError):
     """The branch is not at the commit the caller expected."""
 

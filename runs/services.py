@@ -27,13 +27,21 @@ from runs.models import (
     ExportFormat,
     ExportStatus,
     Run,
+    RunKind,
     RunStatus,
     Task,
     TaskStatus,
 )
 from runs.pipeline import remove_worktrees, run_fail, run_settle
 from runs.repositories import RepositoryError, archive
-from runs.tasks import export_build_task, run_advance_task, run_finish_task, run_start_task, task_execute_task
+from runs.tasks import (
+    export_build_task,
+    generation_execute_task,
+    run_advance_task,
+    run_finish_task,
+    run_start_task,
+    task_execute_task,
+)
 from workspaces.models import Project, ProjectStatus
 
 logger = logging.getLogger(__name__)
@@ -126,7 +134,9 @@ def run_cancel(*, run: Run) -> Run:
 
 def _resume(run: Run) -> None:
     """Re-enqueue whatever step the run is in; its jobs skip what is already done."""
-    if run.status in (RunStatus.QUEUED, RunStatus.DECOMPOSING):
+    if run.kind == RunKind.GENERATION:
+        transaction.on_commit(lambda: generation_execute_task.delay(run.pk))
+    elif run.status in (RunStatus.QUEUED, RunStatus.DECOMPOSING):
         transaction.on_commit(lambda: run_start_task.delay(run.pk))
     elif run.status == RunStatus.EXECUTING:
         for task_id in run.tasks.filter(status=TaskStatus.QUEUED).values_list("pk", flat=True):

@@ -3,9 +3,13 @@
 Task names start with `runs.` so they are routed to the `builds` queue.
 """
 
+import logging
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_shutdown
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="runs.start")
@@ -40,6 +44,20 @@ def run_finish_task(run_id: str) -> None:
         run_finish(run_id)
     except SoftTimeLimitExceeded:
         run_stopped(run_id, "Merging and verifying took too long and were stopped.")
+
+
+@shared_task(name="runs.generate")
+def generation_execute_task(run_id: str) -> None:
+    from workspaces.services.generation import generation_execute, generation_stopped
+
+    try:
+        generation_execute(run_id)
+    except SoftTimeLimitExceeded:
+        generation_stopped(run_id, "Generation took too long and was stopped.")
+    except Exception:
+        logger.exception("Generation run %s failed unexpectedly", run_id)
+        generation_stopped(run_id, "Generation failed unexpectedly; the error was logged for the operators.")
+        raise
 
 
 @shared_task(name="runs.sweep")

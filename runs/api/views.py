@@ -157,15 +157,15 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectChildV
         params = request.query_params
         events = run_event_list(
             run=run,
-            after=_int_param(params, "after", 0, 0, None),
+            after=int_param(params, "after", 0, 0, None),
             type=params.get("type"),
             task_id=params.get("taskId") or params.get("task_id"),
-            limit=_int_param(params, "limit", 100, 1, MAX_EVENTS),
+            limit=int_param(params, "limit", 100, 1, MAX_EVENTS),
         )
         return Response(RunEventSerializer(events, many=True).data)
 
 
-def _int_param(params, name: str, default: int, minimum: int, maximum: int | None) -> int:
+def int_param(params, name: str, default: int, minimum: int, maximum: int | None) -> int:
     raw = params.get(name)
     if raw is None:
         return default

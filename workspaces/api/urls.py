@@ -1,10 +1,12 @@
 from core.api.jobs import await_pending_job
 from core.api.routing import api_path
+from workspaces.api.generation_views import GenerationRunViewSet
 from workspaces.api.views import ProjectViewSet
 from workspaces.api.workspace_views import ArchitectureValidateView, SessionWorkspaceView, WorkspaceViewSet
 
 PROJECT = r"projects/(?P<pk>[^/.]+)"
 WORKSPACE = r"workspaces/(?P<pk>[^/.]+)"
+WORKSPACE_CHILD = r"workspaces/(?P<workspace_pk>[^/.]+)"
 
 
 def _action(method: str, action: str):
@@ -39,6 +41,19 @@ urlpatterns = [
     ),
     api_path(f"{WORKSPACE}/commits", _workspace({"get": "commits"}), "workspace-commits"),
     api_path(f"{WORKSPACE}/validate", _workspace({"post": "validate"}), "workspace-validate"),
+    api_path(f"{WORKSPACE_CHILD}/generate", GenerationRunViewSet.as_view({"post": "create"}), "workspace-generate"),
+    api_path(
+        rf"{WORKSPACE_CHILD}/generate/(?P<pk>[^/.]+)",
+        GenerationRunViewSet.as_view({"get": "retrieve"}),
+        "workspace-generation-run",
+    ),
+    api_path(
+        rf"{WORKSPACE_CHILD}/generate/(?P<pk>[^/.]+)/events",
+        GenerationRunViewSet.as_view({"get": "events"}),
+        "workspace-generation-run-events",
+    ),
+    api_path(f"{WORKSPACE_CHILD}/runs", GenerationRunViewSet.as_view({"get": "list"}), "workspace-runs"),
+    api_path(f"{WORKSPACE_CHILD}/preview", GenerationRunViewSet.as_view({"get": "preview"}), "workspace-preview"),
     api_path("architecture/validate", ArchitectureValidateView.as_view(), "architecture-validate"),
     api_path("session/workspace", SessionWorkspaceView.as_view(), "session-workspace"),
 ]

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workspaces.architecture.catalog import GENERATORS, PROVIDERS
@@ -116,3 +117,86 @@ class SessionWorkspaceSerializer(serializers.Serializer):
 class SessionWorkspaceResultSerializer(serializers.Serializer):
     current_workspace_id = serializers.CharField(allow_null=True)
     current_repo_full_name = serializers.CharField(allow_null=True)
+
+
+class GenerateSerializer(serializers.Serializer):
+    generator = serializers.ChoiceField(choices=GENERATORS, required=False, help_text="The workspace's by default.")
+    provider = serializers.ChoiceField(choices=PROVIDERS, required=False, help_text="The workspace's by default.")
+    region = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="The workspace's (or the provider's) by default."
+    )
+    commit_message = serializers.CharField(max_length=500, required=False, allow_blank=False)
+    branch = serializers.CharField(max_length=200, required=False, help_text="Commit here; `main` by default.")
+    create_pr = serializers.BooleanField(default=False)
+
+
+class PreviewQuerySerializer(serializers.Serializer):
+    generator = serializers.ChoiceField(choices=GENERATORS, required=False)
+    provider = serializers.ChoiceField(choices=PROVIDERS, required=False)
+    region = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class GeneratedFileSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text="Relative to the output directory.")
+    content = serializers.CharField()
+
+
+class PreviewSerializer(serializers.Serializer):
+    generator = serializers.CharField()
+    provider = serializers.CharField()
+    region = serializers.CharField(help_text="Empty: the provider's default region.")
+    architecture_sha = serializers.CharField(help_text="The commit of architecture.json the files come from.")
+    directory = serializers.CharField(help_text="Where a generation run would commit them.")
+    files = GeneratedFileSerializer(many=True)
+
+
+# The engine's statuses, as the seed's generation statuses.
+SEED_STATUS = {"queued": "pending", "succeeded": "completed", "failed": "failed", "cancelled": "failed"}
+
+
+class WrittenFileSerializer(serializers.Serializer):
+    path = serializers.CharField()
+    bytes = serializers.IntegerField()
+    change = serializers.ChoiceField(choices=["created", "modified", "unchanged"])
+
+
+class GenerationErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="UNSUPPORTED_BLOCK, UNSUPPORTED_CONNECTION, VALIDATION_ERROR …")
+    message = serializers.CharField()
+    target_id = serializers.CharField(allow_null=True, help_text="The block or connection at fault.")
+
+
+class GenerationRunSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    workspace_id = serializers.CharField()
+    run_number = serializers.IntegerField()
+    status = serializers.SerializerMethodField(help_text="pending, running, completed or failed (seed 000).")
+    generator = serializers.CharField(source="options.generator")
+    provider = serializers.CharField(source="options.provider")
+    region = serializers.CharField(source="options.region")
+    branch = serializers.CharField(source="options.branch")
+    commit_message = serializers.CharField(source="options.commitMessage")
+    commit_sha = serializers.SerializerMethodField()
+    files = WrittenFileSerializer(many=True, source="result.files", default=list)
+    error = serializers.SerializerMethodField()
+    channel = serializers.SerializerMethodField(help_text="Subscribe to it on /api/v1/ws for the run's events.")
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_status(self, run) -> str:
+        return SEED_STATUS.get(run.status, "running")
+
+    @extend_schema_field(GenerationErrorSerializer(allow_null=True))
+    def get_error(self, run) -> dict | None:
+        error = run.result.get("error") or (
+            {"code": "GENERATION_FAILED", "message": run.error, "targetId": None} if run.error else None
+        )
+        return None if error is None else {"code": error["code"], "message": error["message"],
+                                           "target_id": error["targetId"]}  # fmt: skip
+
+    def get_commit_sha(self, run) -> str | None:
+        return run.commit_sha or None
+
+    def get_channel(self, run) -> str:
+        return f"run:{run.pk}"

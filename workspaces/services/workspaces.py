@@ -62,7 +62,7 @@ def _author(user: User) -> Author:
     return Author(name=user.name or user.email, email=user.email)
 
 
-def _check_settings(generator: str, provider: str, region: str, github_repo: str | None) -> None:
+def _settings_problems(generator: str, provider: str, region: str) -> dict[str, str]:
     problems = {}
     if generator not in GENERATOR_PROVIDERS:
         problems["generator"] = f"Unknown generator '{generator}'; use one of: {', '.join(GENERATOR_PROVIDERS)}."
@@ -72,6 +72,18 @@ def _check_settings(generator: str, provider: str, region: str, github_repo: str
         problems["provider"] = f"Unknown provider '{provider}'; use one of: {', '.join(REGIONS)}."
     elif region and region not in REGIONS[provider]:
         problems["region"] = f"'{region}' is not a {provider} region."
+    return problems
+
+
+def check_generation_settings(generator: str, provider: str, region: str) -> None:
+    """400 naming the first bad one when generator, provider and region do not go together."""
+    problems = _settings_problems(generator, provider, region)
+    if problems:
+        raise ValidationFailed(next(iter(problems.values())), details=problems)
+
+
+def _check_settings(generator: str, provider: str, region: str, github_repo: str | None) -> None:
+    problems = _settings_problems(generator, provider, region)
     if github_repo and not GITHUB_REPO.match(github_repo):
         problems["githubRepo"] = "Use the form owner/repo."
     if problems:
