@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("workspaces.api.urls")),
     path("", include("runs.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("templates.api.urls")),
     api_path("realtime/ping", RealtimePingView.as_view(), "realtime-ping"),
     api_path("schema", SpectacularAPIView.as_view(), "schema"),
     api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), "docs"),

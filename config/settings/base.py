@@ -352,6 +352,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "runs.models.TaskStatus",
         "ExportStatusEnum": "runs.models.ExportStatus",
         "DeploymentStatusEnum": "runs.models.DeploymentStatus",
+        "RunKindEnum": "runs.models.RunKind",
+        "TemplateKindEnum": "templates.models.TemplateKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
