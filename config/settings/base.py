@@ -268,6 +268,9 @@ AI_DEFAULT_PROVIDER = env("AI_DEFAULT_PROVIDER", default="builtin")
 AI_REQUEST_TIMEOUT_SECONDS = env.float("AI_REQUEST_TIMEOUT_SECONDS", default=120.0)
 AI_KEY_CHECK_TIMEOUT_SECONDS = env.float("AI_KEY_CHECK_TIMEOUT_SECONDS", default=10.0)
 AI_MAX_RETRIES = env.int("AI_MAX_RETRIES", default=1)
+# Cost estimates use Infracost on the generated Terraform when both are set; else the built-in catalog.
+INFRACOST_API_KEY = env("INFRACOST_API_KEY", default="")
+INFRACOST_BINARY = env("INFRACOST_BINARY", default="infracost")
 # How long an endpoint waits for an AI job before answering 202 (the job goes on in a worker).
 AI_SYNC_WAIT_SECONDS = env.float("AI_SYNC_WAIT_SECONDS", default=10.0)
 # User-supplied base URLs may reach private addresses only when the operator allows it.
@@ -326,7 +329,7 @@ REST_FRAMEWORK = {
 }
 # camelCase out, camelCase or snake_case in (djangorestframework-camel-case). Documents the user owns
 # (architectures, their block configs) pass through unchanged: their keys are data, not field names.
-JSON_CAMEL_CASE = {"JSON_UNDERSCOREIZE": {"no_underscore_before_number": True, "ignore_fields": ("architecture",)}}
+JSON_CAMEL_CASE = {"JSON_UNDERSCOREIZE": {"no_underscore_before_number": True, "ignore_fields": ("architecture", "usage")}}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Blocksmith API",

@@ -1,5 +1,6 @@
 from core.api.jobs import await_pending_job
 from core.api.routing import api_path
+from workspaces.api.architecture_ai_views import AiCostView, AiGenerateView, AiSuggestView
 from workspaces.api.generation_views import GenerationRunViewSet
 from workspaces.api.views import ProjectViewSet
 from workspaces.api.workspace_views import ArchitectureValidateView, SessionWorkspaceView, WorkspaceViewSet
@@ -54,6 +55,9 @@ urlpatterns = [
     ),
     api_path(f"{WORKSPACE_CHILD}/runs", GenerationRunViewSet.as_view({"get": "list"}), "workspace-runs"),
     api_path(f"{WORKSPACE_CHILD}/preview", GenerationRunViewSet.as_view({"get": "preview"}), "workspace-preview"),
+    api_path("ai/generate", AiGenerateView.as_view(), "ai-generate"),
+    api_path("ai/suggest", AiSuggestView.as_view(), "ai-suggest"),
+    api_path("ai/cost", AiCostView.as_view(), "ai-cost"),
     api_path("architecture/validate", ArchitectureValidateView.as_view(), "architecture-validate"),
     api_path("session/workspace", SessionWorkspaceView.as_view(), "session-workspace"),
 ]

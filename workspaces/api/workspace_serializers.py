@@ -200,3 +200,78 @@ class GenerationRunSerializer(serializers.Serializer):
 
     def get_channel(self, run) -> str:
         return f"run:{run.pk}"
+
+
+class AiGenerateSerializer(serializers.Serializer):
+    prompt = serializers.CharField(max_length=4000, allow_blank=False)
+    provider = serializers.ChoiceField(choices=PROVIDERS, help_text="The cloud to draw for.")
+    complexity = serializers.ChoiceField(choices=["simple", "standard", "complex"], default="standard")
+    ai_provider = serializers.CharField(
+        required=False, help_text="builtin or a configured AI provider; by default your key's, else builtin."
+    )
+
+
+class AiGeneratedSerializer(serializers.Serializer):
+    architecture = serializers.JSONField(help_text="Valid for the provider (checked by our validator).")
+    warnings = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.CharField()
+    ai_provider = serializers.CharField()
+
+
+class AiSuggestSerializer(serializers.Serializer):
+    architecture = serializers.JSONField(help_text=ARCHITECTURE_HELP)
+    provider = serializers.ChoiceField(choices=PROVIDERS, required=False)
+    ai_provider = serializers.CharField(required=False)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=["security", "reliability", "best_practice", "cost"])
+    severity = serializers.ChoiceField(choices=["critical", "warning", "info"])
+    message = serializers.CharField()
+    action_description = serializers.CharField()
+    target_id = serializers.CharField(allow_null=True)
+
+
+class ScoreSerializer(serializers.Serializer):
+    security = serializers.IntegerField(min_value=0, max_value=100)
+    reliability = serializers.IntegerField(min_value=0, max_value=100)
+    best_practice = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class AiSuggestionsSerializer(serializers.Serializer):
+    suggestions = SuggestionSerializer(many=True)
+    score = ScoreSerializer()
+    ai_provider = serializers.CharField()
+
+
+class AiCostSerializer(serializers.Serializer):
+    architecture = serializers.JSONField(help_text=ARCHITECTURE_HELP)
+    provider = serializers.ChoiceField(choices=PROVIDERS)
+    region = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    usage = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="Overrides of hoursPerMonth, requestsPerMonth, storageGb, egressGb, messagesPerMonth, logGb.",
+    )
+
+
+class CostLineSerializer(serializers.Serializer):
+    resource_id = serializers.CharField()
+    name = serializers.CharField()
+    resource_type = serializers.CharField()
+    service = serializers.CharField()
+    quantity = serializers.IntegerField()
+    monthly_cost = serializers.FloatField()
+    assumptions = serializers.ListField(child=serializers.CharField())
+
+
+class CostEstimateSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    catalog_version = serializers.CharField()
+    source = serializers.ChoiceField(choices=["builtin", "infracost"])
+    provider = serializers.CharField()
+    region = serializers.CharField()
+    usage = serializers.DictField()
+    lines = CostLineSerializer(many=True)
+    total_monthly_cost = serializers.FloatField()
+    notes = serializers.ListField(child=serializers.CharField())
