@@ -6,6 +6,8 @@
 * Realtime: POST /api/v1/realtime/ping → Celery worker → WebSocket event, sequentially; p50/p99.
 * Build runs (scripts/bench_runs.py): orchestration overhead per task, event latency from the worker
   to 1, 10 and 100 WebSocket clients, events per second to one watcher with no loss.
+* Architectures (scripts/bench_architecture.py): validation and Terraform generation of a 200-node
+  architecture for each provider, in process.
 
 The system runs from `var/bench/run` (fresh each time) with DEBUG=false; results are printed and
 written to `var/bench/<timestamp>.json`. Load generator and server share this machine's cores.
@@ -29,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import websockets
+from bench_architecture import measure_architecture, print_architecture
 from bench_runs import ModelStandIn, measure_runs, print_runs
 from cryptography.fernet import Fernet
 
@@ -204,6 +207,7 @@ def main() -> None:
             "p99_ms": round(percentile(pings, 0.99), 2),
         }
         results["runs"] = measure_runs(base_url, token, model)
+        results["architecture"] = measure_architecture()
     finally:
         os.killpg(stack.pid, signal.SIGINT)
         stack.wait(timeout=60)
@@ -220,6 +224,7 @@ def main() -> None:
     name = "POST /realtime/ping → worker → WebSocket event"
     print(f"{name:52} {1:>5} {'':>9} {ping['p50_ms']:>8.2f} {ping['p99_ms']:>8.2f}")
     print_runs(results["runs"])
+    print_architecture(results["architecture"])
     out = BENCH_DIR / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nWritten to {out.relative_to(ROOT)}")

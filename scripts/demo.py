@@ -139,8 +139,12 @@ def project_walkthrough(token: str) -> dict:
 
 def event_detail(event: dict) -> str:
     payload = event["payload"]
+    if event["eventType"] == "RUN_STARTED" and "generator" in payload:
+        return f"{payload['generator']} for {payload['provider']} on {payload['branch']}"
     if event["eventType"] == "RUN_STARTED":
         return f"run {payload['runNumber']} ({payload['trigger']}, {payload['provider']})"
+    if "commitSha" in payload and "files" in payload:
+        return f"{len(payload['files'])} files, commit {payload['commitSha'][:12]}"
     if event["eventType"] == "VERIFICATION_STARTED":
         return f"{payload['criteria']} acceptance criteria"
     if "summary" in payload:
@@ -234,6 +238,54 @@ def build_walkthrough(token: str, project: dict) -> None:
             print(f"    {method} {deployment['url']}{route} → {error.code}")
 
 
+def architecture_walkthrough(token: str) -> None:
+    _, templates, _ = call("GET", "/api/v1/templates?kind=architecture&provider=aws", token)
+    print("  templates: " + ", ".join(template["id"] for template in templates["data"]))
+    status, applied, _ = call(
+        "POST", "/api/v1/templates/tpl_three_tier_web_app/apply", token, {"name": "Demo shop", "provider": "aws"}
+    )
+    if status != 201:
+        sys.exit(f"Applying the template answered {status}: {applied}")
+    workspace = applied["data"]
+    path = f"/api/v1/workspaces/{workspace['id']}"
+    print(f"  workspace {workspace['id']} ({workspace['provider']}, {workspace['generator']})")
+    _, validation, _ = call("POST", f"{path}/validate", token, {})
+    result = validation["data"]
+    print(f"  valid={result['valid']}, {len(result['errors'])} errors, {len(result['warnings'])} warnings")
+    _, preview, _ = call("GET", f"{path}/preview", token)
+    print("  preview: " + ", ".join(file["path"] for file in preview["data"]["files"]))
+    status, run, _ = call("POST", f"{path}/generate", token, {"commitMessage": "Terraform for the demo shop"})
+    if status != 202:
+        sys.exit(f"Generating answered {status}: {run}")
+    print(f"  generation run {run['data']['runNumber']} ({run['data']['status']}); its events, live:")
+    asyncio.run(watch_run(token, run["data"]["id"]))
+    run = wait_for_status(f"{path}/generate/{run['data']['id']}", token, ("completed", "failed"))
+    print(f"  {run['status']}: commit {(run['commitSha'] or '')[:12]}, {len(run['files'])} files under infra/")
+    _, commits, _ = call("GET", f"{path}/commits?limit=3", token)
+    for commit in commits["data"]:
+        print(f"    {commit['sha'][:12]} {commit['message']}")
+    _, architecture, _ = call("GET", f"{path}/architecture", token)
+    _, cost, _ = call("POST", "/api/v1/ai/cost", token, {"architecture": architecture["data"]["architecture"],
+                                                        "provider": "aws"})  # fmt: skip
+    estimate = cost["data"]
+    print(f"  cost ({estimate['source']}, catalog {estimate['catalogVersion']}): "
+          f"{estimate['totalMonthlyCost']:.2f} {estimate['currency']}/month")  # fmt: skip
+    for line in sorted(estimate["lines"], key=lambda line: -line["monthlyCost"])[:4]:
+        print(f"    {line['monthlyCost']:>8.2f}  {line['name']} — {line['service']}; {line['assumptions'][0]}")
+    _, review, _ = call("POST", "/api/v1/ai/suggest", token, {"architecture": architecture["data"]["architecture"]})
+    print(f"  review score {review['data']['score']}")
+    for suggestion in review["data"]["suggestions"][:5]:
+        print(f"    [{suggestion['severity']}/{suggestion['category']}] {suggestion['message']}")
+    _, generated, _ = call(
+        "POST",
+        "/api/v1/ai/generate",
+        token,
+        {"prompt": "serverless API with a queue and a NoSQL table", "provider": "gcp", "complexity": "simple"},
+    )
+    blocks = [node["name"] for node in generated["data"]["architecture"]["nodes"]]
+    print(f"  ai/generate: {generated['data']['explanation']} Blocks: {', '.join(blocks)}")
+
+
 def main() -> None:
     token = demo_token()
     print(f"Blocksmith demo against {BASE_URL}")
@@ -275,6 +327,9 @@ def main() -> None:
 
     step("Realtime: a Celery worker publishes to the user's WebSocket channel")
     asyncio.run(realtime(token, user["id"]))
+
+    step("Architecture workspace: template → validate → preview → generation run (live events) → cost and review")
+    architecture_walkthrough(token)
 
     step("App-build project: description → questions → answers → spec → feedback → approval")
     project = project_walkthrough(token)

@@ -122,12 +122,11 @@ def three_tier_web_app() -> Drawing:
     drawing.block("lb", "application_gateway", "Load balancer", "public")
     drawing.block("web", "virtual_machine", "Web servers", "app", count=2)
     drawing.block("db", "relational_database", "Database", "data")
-    drawing.block("cache", "cache_store", "Session cache", "data")
     drawing.block("logs", "monitoring", "Logs")
     _public_entry(drawing, "lb")
     drawing.connect("lb", "web", "http")
     drawing.connect("web", "db")
-    drawing.connect("web", "cache")
+    drawing.connect("web", "logs", "event")
     return drawing
 
 
@@ -260,8 +259,8 @@ BUILTIN_TEMPLATES = (
     _builtin(
         three_tier_web_app(),
         "web",
-        "A load balancer in a public subnet in front of two web servers, a PostgreSQL database and a Redis "
-        "session cache in a private data subnet, and a log workspace.",
+        "A load balancer in a public subnet in front of two web servers that use a PostgreSQL database in a "
+        "private data subnet and send their logs to a log workspace.",
     ),
     _builtin(
         serverless_http_api(),

@@ -581,48 +581,47 @@ class GcpTerraform(TerraformGenerator):
 
     # -- delivery -------------------------------------------------------------------------------
 
-    def backend(self, item: Item, target: Item, global_: bool) -> str:
-        """A backend service (with what it needs) for one target of a load balancer; returns its address."""
+    def instance_group(self, item: Item, target: Item) -> Raw:
+        """An unmanaged instance group of the target's instances, for one load balancer."""
         name = f"{item.name}_{target.name}"
-        kind = "google_compute_backend_service" if global_ else "google_compute_region_backend_service"
+        self.add(
+            block(
+                "resource",
+                "google_compute_instance_group",
+                name,
+                name=Raw(f'substr("${{var.project_name}}-{name.replace("_", "-")}", 0, 63)'),
+                zone=interpolate(REGION, "-a"),
+                instances=[Raw(f"google_compute_instance.{target.name}[*].self_link")]
+                if target.count > 1
+                else [ref(target, "google_compute_instance", "self_link")],
+            ).block(block("named_port", name="http", port=80))
+        )
+        return ref_name("google_compute_instance_group", name, "id")
+
+    def backend(self, item: Item, target: Item) -> str:
+        """A global backend service (with what it needs) for one target of an application load balancer."""
+        name = f"{item.name}_{target.name}"
+        kind = "google_compute_backend_service"
         backend = block(
             "resource",
             kind,
             name,
             name=Raw(f'substr("${{var.project_name}}-{name.replace("_", "-")}", 0, 63)'),
-            region=None if global_ else REGION,
         )
         if target.type in INSTANCES:
+            group = self.instance_group(item, target)
             self.add(
                 block(
                     "resource",
-                    "google_compute_instance_group",
+                    "google_compute_health_check",
                     name,
                     name=Raw(f'substr("${{var.project_name}}-{name.replace("_", "-")}", 0, 63)'),
-                    zone=interpolate(REGION, "-a"),
-                    instances=[Raw(f"google_compute_instance.{target.name}[*].self_link")]
-                    if target.count > 1
-                    else [ref(target, "google_compute_instance", "self_link")],
-                ).block(block("named_port", name="http", port=80)),
-                block(
-                    "resource",
-                    "google_compute_health_check" if global_ else "google_compute_region_health_check",
-                    name,
-                    name=Raw(f'substr("${{var.project_name}}-{name.replace("_", "-")}", 0, 63)'),
-                    region=None if global_ else REGION,
                 ).block(block("tcp_health_check", port=80)),
             )
-            health = "google_compute_health_check" if global_ else "google_compute_region_health_check"
-            backend.attr("protocol", "HTTP" if global_ else "TCP")
-            if global_:
-                backend.attr("port_name", "http")
-            else:
-                backend.attr(
-                    "load_balancing_scheme", "INTERNAL" if item.type == "internal_load_balancer" else "EXTERNAL"
-                )
-            backend.attr("health_checks", [ref_name(health, name, "id")])
-            backend.block(block("backend", group=ref_name("google_compute_instance_group", name, "id")))
-        elif global_ and target.type in (*FUNCTIONS, *RUN_SERVICES, "api_gateway"):
+            backend.attr("protocol", "HTTP").attr("port_name", "http")
+            backend.attr("health_checks", [ref_name("google_compute_health_check", name, "id")])
+            backend.block(block("backend", group=group))
+        elif target.type in (*FUNCTIONS, *RUN_SERVICES, "api_gateway"):
             endpoint = block(
                 "resource",
                 "google_compute_region_network_endpoint_group",
@@ -649,16 +648,15 @@ class GcpTerraform(TerraformGenerator):
             backend.block(block("backend", group=ref_name("google_compute_region_network_endpoint_group", name, "id")))
         else:
             raise self.unsupported_connection(item, f"this GCP load balancer cannot send traffic to a {target.type}.")
-        if global_:
-            backend.attr("load_balancing_scheme", "EXTERNAL_MANAGED")
-            if self.plan.sources(item, "cdn_profile", "front_door"):
-                backend.attr("enable_cdn", True)
-            armor = self.plan.targets(item, "firewall_security") or [
-                other for other in self.plan.resources
-                if other.type == "firewall_security" and self.plan.network(other) is self.plan.network(item)
-            ]  # fmt: skip
-            if armor:
-                backend.attr("security_policy", ref(armor[0], "google_compute_security_policy", "id"))
+        backend.attr("load_balancing_scheme", "EXTERNAL_MANAGED")
+        if self.plan.sources(item, "cdn_profile", "front_door"):
+            backend.attr("enable_cdn", True)
+        armor = self.plan.targets(item, "firewall_security") or [
+            other for other in self.plan.resources
+            if other.type == "firewall_security" and self.plan.network(other) is self.plan.network(item)
+        ]  # fmt: skip
+        if armor:
+            backend.attr("security_policy", ref(armor[0], "google_compute_security_policy", "id"))
         self.add(backend)
         return f"{kind}.{name}"
 
@@ -691,7 +689,7 @@ class GcpTerraform(TerraformGenerator):
         targets = [target for target in self.plan.targets(item) if target.type != "firewall_security"]
         if not targets:
             raise self.unsupported_connection(item, "a GCP load balancer needs a backend; connect it to compute.")
-        backends = [self.backend(item, target, global_=True) for target in targets]
+        backends = [self.backend(item, target) for target in targets]
         url_map = block(
             "resource", "google_compute_url_map", item.name, name=cloud(item), default_service=Raw(f"{backends[0]}.id")
         )
@@ -707,10 +705,29 @@ class GcpTerraform(TerraformGenerator):
     def internal_load_balancer(self, item: Item) -> None:
         """A regional passthrough load balancer: internal (in the subnet) or external (network)."""
         targets = self.plan.targets(item)
-        if len(targets) != 1:
-            raise self.unsupported_connection(item, "a GCP passthrough load balancer has exactly one backend.")
-        backend = self.backend(item, targets[0], global_=False)
+        if not targets or any(target.type not in INSTANCES for target in targets):
+            raise self.unsupported_connection(
+                item, "a GCP passthrough load balancer balances VM instances; connect it to virtual machines."
+            )
         internal = item.type == "internal_load_balancer"
+        backend = block(
+            "resource",
+            "google_compute_region_backend_service",
+            item.name,
+            name=cloud(item),
+            region=REGION,
+            protocol="TCP",
+            load_balancing_scheme="INTERNAL" if internal else "EXTERNAL",
+            health_checks=[ref(item, "google_compute_region_health_check")],
+        )
+        for target in targets:
+            backend.block(block("backend", group=self.instance_group(item, target)))
+        self.add(
+            block("resource", "google_compute_region_health_check", item.name, name=cloud(item), region=REGION).block(
+                block("tcp_health_check", port=80)
+            ),
+            backend,
+        )
         self.add(
             block(
                 "resource",
@@ -719,7 +736,7 @@ class GcpTerraform(TerraformGenerator):
                 name=cloud(item),
                 region=REGION,
                 load_balancing_scheme="INTERNAL" if internal else "EXTERNAL",
-                backend_service=Raw(f"{backend}.id"),
+                backend_service=ref(item, "google_compute_region_backend_service"),
                 ports=["80"],
                 network=self.network_of(item) if internal else None,
                 subnetwork=self.subnetwork(item) if internal else None,
