@@ -329,7 +329,9 @@ REST_FRAMEWORK = {
 }
 # camelCase out, camelCase or snake_case in (djangorestframework-camel-case). Documents the user owns
 # (architectures, their block configs) pass through unchanged: their keys are data, not field names.
-JSON_CAMEL_CASE = {"JSON_UNDERSCOREIZE": {"no_underscore_before_number": True, "ignore_fields": ("architecture", "usage")}}
+JSON_CAMEL_CASE = {
+    "JSON_UNDERSCOREIZE": {"no_underscore_before_number": True, "ignore_fields": ("architecture", "usage")}
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Blocksmith API",

@@ -219,3 +219,17 @@ def test_the_sweeper_finishes_a_generation_whose_worker_was_lost(auth_client, wo
     assert run["status"] == "completed"
     types = list(RunEvent.objects.filter(run_id=run["id"]).order_by("seq").values_list("type", flat=True))
     assert types == ["RUN_STARTED", "LOG", "LOG", *["FILE_CREATED"] * 4, "RUN_COMPLETED"]
+
+
+def test_a_bicep_workspace_commits_main_bicep_and_its_parameters(auth_client):
+    workspace = create(auth_client, provider="azure", generator="bicep", architecture=three_tier())
+
+    run = generate_run(auth_client, workspace).json()["data"]
+
+    run = auth_client.get(f"/api/v1/workspaces/{workspace['id']}/generate/{run['id']}").json()["data"]
+    assert (run["status"], run["generator"]) == ("completed", "bicep")
+    repo = Workspace.objects.get(pk=workspace["id"]).repo_path
+    files = sorted(git(repo, "ls-tree", "-r", "--name-only", "main", "infra").split())
+    assert files == ["infra/bicep/azure/main.bicep", "infra/bicep/azure/main.bicepparam"]
+    expected = generate(three_tier(), "azure", generator="bicep", project_name="Shop")
+    assert git(repo, "show", "main:infra/bicep/azure/main.bicep") == expected["main.bicep"]

@@ -85,15 +85,29 @@ def test_a_cdn_in_front_of_a_load_balancer_turns_on_cdn_in_its_backends():
     assert resources["google_compute_backend_service.azure_application_gateway_azure_vm"]["enable_cdn"] is True
 
 
-def test_a_passthrough_load_balancer_with_two_backends_is_refused_by_name():
+def test_a_passthrough_load_balancer_balances_every_instance_group_and_refuses_functions():
     architecture = three_tier()
     architecture["nodes"] += [
         node("ilb", "internal_load_balancer", "delivery", "container-tmpl-app", x=4),
         node("vm-2", "virtual_machine", "compute", "container-tmpl-app", x=6),
     ]
-    architecture["connections"] += [connect("ilb", "block-tmpl-compute"), connect("ilb", "vm-2")]
+    architecture["connections"] += [connect("ilb", "block-tmpl-compute", "http"), connect("ilb", "vm-2", "http")]
 
+    resources = gcp(architecture)
+
+    groups = [backend["group"] for backend in resources["google_compute_region_backend_service.ilb"]["backend"]]
+    assert groups == [
+        "${google_compute_instance_group.ilb_azure_vm.id}",
+        "${google_compute_instance_group.ilb_vm_2.id}",
+    ]
+    rule = resources["google_compute_forwarding_rule.ilb"]
+    assert (rule["load_balancing_scheme"], rule["backend_service"]) == (
+        "INTERNAL",
+        "${google_compute_region_backend_service.ilb.id}",
+    )
+
+    architecture["nodes"].append(node("fn", "function_compute", "compute", None, x=44))
+    architecture["connections"].append(connect("ilb", "fn", "http"))
     with pytest.raises(GenerationError) as failure:
         generate(architecture, "gcp")
-
     assert (failure.value.code, failure.value.target_id) == ("UNSUPPORTED_CONNECTION", "ilb")

@@ -8,6 +8,7 @@ from typing import Any
 
 from workspaces.architecture.catalog import DEFAULT_REGIONS, GENERATOR_PROVIDERS, REGIONS
 from workspaces.architecture.validation import architecture_check
+from workspaces.generators.bicep_azure import azure_bicep_files
 from workspaces.generators.plan import GenerationError, plan_build, sanitize
 from workspaces.generators.terraform_aws import aws_terraform_files
 from workspaces.generators.terraform_azure import azure_terraform_files
@@ -44,6 +45,7 @@ def code_generate(
         ("terraform", "aws"): aws_terraform_files,
         ("terraform", "azure"): azure_terraform_files,
         ("terraform", "gcp"): gcp_terraform_files,
+        ("bicep", "azure"): azure_bicep_files,
     }
     if (generator, provider) in builders:
         files = builders[generator, provider](plan, project_name=name, region=region, regions=REGIONS[provider])

@@ -73,6 +73,76 @@ GROUP = Raw("azurerm_resource_group.main.name")
 LOCATION = Raw("azurerm_resource_group.main.location")
 
 
+def address_prefix(plan: Plan, subnet: Item) -> str:
+    return f"10.{plan.index_of(plan.network(subnet)) - 1}.{plan.index_of(subnet)}.0/24"
+
+
+def subnet_ingress(plan: Plan, subnet: Item) -> dict[tuple[str, int], str]:
+    """The traffic a subnet's NSG lets in — (source prefix, port) → a name for the source — exactly the
+    connections into the subnet's blocks, plus Application Gateway's infrastructure ports."""
+    allowed: dict[tuple[str, int], str] = {}
+    for child in (item for item in plan.resources if plan.parent(item) is subnet):
+        if child.type in OUTSIDE_VNET:
+            continue
+        port = PORTS.get(child.type, 80)
+        if plan.has_external_source(child):
+            allowed.setdefault(("Internet", port), "internet")
+        for source in plan.sources(child):
+            source_subnet = plan.subnet(source)
+            if source.type == "api_gateway" or source_subnet is None:
+                allowed.setdefault(("Internet", port), "internet")
+            elif source_subnet is not subnet:
+                allowed.setdefault((address_prefix(plan, source_subnet), port), source_subnet.name)
+        if child.type == "application_gateway":
+            # Application Gateway v2 refuses to deploy unless its infrastructure ports are open.
+            allowed.setdefault(("GatewayManager", 65200), "gateway_manager")
+    return allowed
+
+
+def subnet_delegation(plan: Plan, subnet: Item) -> str | None:
+    """The service a subnet must be delegated to, if any; UNSUPPORTED_BLOCK when it also holds other blocks."""
+    children = [item for item in plan.resources if plan.parent(item) is subnet]
+    delegations = {DELEGATIONS[child.type] for child in children if child.type in DELEGATIONS}
+    if not delegations:
+        return None
+    service = min(delegations)
+    others = [child for child in children if (child.type not in DELEGATIONS and child.type not in SUBNET_LEVEL)
+              or (child.type in DELEGATIONS and DELEGATIONS[child.type] != service)]  # fmt: skip
+    if others:
+        raise UnsupportedBlock(
+            f"{others[0].node.get('name') or others[0].name}: on Azure, {subnet.node.get('name') or subnet.name} is "
+            f"delegated to {service} and cannot hold a {others[0].type}; move it to its own subnet.",
+            target_id=others[0].id,
+        )
+    return service
+
+
+def check_one_per_network(plan: Plan, item: Item, azure_name: str) -> None:
+    """Firewalls and bastions live in a subnet Azure names itself, so a virtual network holds one of each."""
+    network = plan.network(item)
+    taken = [other for other in plan.resources if other.type == item.type and plan.network(other) is network]
+    if taken[0] is not item:
+        raise UnsupportedBlock(
+            f"{item.node.get('name') or item.name}: Azure allows one {azure_name} per virtual network.",
+            target_id=item.id,
+        )
+
+
+def private_link_target(plan: Plan, endpoint: Item) -> Item:
+    """What a drawn private endpoint connects: the first private-link service of its subnet, else of the
+    architecture (connections to network blocks cannot be drawn)."""
+    subnet = plan.subnet(endpoint)
+    candidates = [other for other in plan.resources if other.type in PRIVATE_LINK]
+    candidates.sort(key=lambda other: plan.subnet(other) is not subnet)
+    if not candidates:
+        raise UnsupportedBlock(
+            f"{endpoint.node.get('name') or endpoint.name}: an Azure private endpoint needs a storage account, "
+            "database, cache or key vault in the architecture to connect to.",
+            target_id=endpoint.id,
+        )
+    return candidates[0]
+
+
 def compact_name(item: Item, limit: int) -> Raw:
     """Names of storage accounts and the like: lowercase letters and digits only."""
     return Raw(f'substr(replace("{cloud_text(item)}", "-", ""), 0, {limit})')
@@ -101,8 +171,7 @@ class AzureTerraform(TerraformGenerator):
         )
 
     def address_prefix(self, subnet: Item) -> str:
-        network = self.plan.network(subnet)
-        return f"10.{self.plan.index_of(network) - 1}.{self.plan.index_of(subnet)}.0/24"
+        return address_prefix(self.plan, subnet)
 
     def children(self, container: Item) -> list[Item]:
         return [item for item in self.plan.resources if self.plan.parent(item) is container]
@@ -278,15 +347,8 @@ class AzureTerraform(TerraformGenerator):
 
     def dedicated_subnet(self, item: Item, azure_name: str, third_octet: int) -> Raw:
         """Firewalls and bastions live in a subnet Azure names itself; one per virtual network."""
+        check_one_per_network(self.plan, item, azure_name)
         network = self.plan.network(item)
-        taken = [
-            other for other in self.plan.resources if other.type == item.type and self.plan.network(other) is network
-        ]
-        if taken[0] is not item:
-            raise UnsupportedBlock(
-                f"{item.node.get('name') or item.name}: Azure allows one {azure_name} per virtual network.",
-                target_id=item.id,
-            )
         self.add(
             block(
                 "resource",
@@ -309,8 +371,7 @@ class AzureTerraform(TerraformGenerator):
         self.output(item, ref(item, "azurerm_virtual_network"))
 
     def subnet(self, item: Item) -> None:
-        children = self.children(item)
-        delegations = {DELEGATIONS[child.type] for child in children if child.type in DELEGATIONS}
+        service = subnet_delegation(self.plan, item)
         subnet = block(
             "resource",
             "azurerm_subnet",
@@ -320,19 +381,7 @@ class AzureTerraform(TerraformGenerator):
             virtual_network_name=ref(self.plan.network(item), "azurerm_virtual_network", "name"),
             address_prefixes=[self.address_prefix(item)],
         )
-        if delegations:
-            others = [child for child in children if child.type not in DELEGATIONS and child.type not in SUBNET_LEVEL]
-            mixed = [
-                child for child in children if child.type in DELEGATIONS and DELEGATIONS[child.type] != min(delegations)
-            ]
-            offender = (mixed or others or [None])[0]
-            if offender is not None:
-                raise UnsupportedBlock(
-                    f"{offender.node.get('name') or offender.name}: on Azure, {item.node.get('name') or item.name} is "
-                    f"delegated to {min(delegations)} and cannot hold a {offender.type}; move it to its own subnet.",
-                    target_id=offender.id,
-                )
-            service = min(delegations)
+        if service:
             subnet.block(
                 block("delegation", name=service.split("/")[-1]).block(block("service_delegation", name=service))
             )
@@ -361,22 +410,7 @@ class AzureTerraform(TerraformGenerator):
                     network_security_group_id=ref_name("azurerm_network_security_group", group, "id"),
                 )
             )
-            allowed: dict[tuple[str, int], str] = {}
-            for child in children:
-                if child.type in OUTSIDE_VNET:
-                    continue
-                port = PORTS.get(child.type, 80)
-                if self.plan.has_external_source(child):
-                    allowed.setdefault(("Internet", port), "internet")
-                for source in self.plan.sources(child):
-                    source_subnet = self.plan.subnet(source)
-                    if source.type == "api_gateway" or source_subnet is None:
-                        allowed.setdefault(("Internet", port), "internet")
-                    elif source_subnet is not subnet:
-                        allowed.setdefault((self.address_prefix(source_subnet), port), source_subnet.name)
-                if child.type == "application_gateway":
-                    # Application Gateway v2 refuses to deploy unless its infrastructure ports are open.
-                    allowed.setdefault(("GatewayManager", 65200), "gateway_manager")
+            allowed = subnet_ingress(self.plan, subnet)
             for (prefix, port), source_name in allowed.items():
                 self.nsg_rule(group, f"{subnet.name}_from_{source_name}_{port}", prefix, port)
 
@@ -450,15 +484,7 @@ class AzureTerraform(TerraformGenerator):
         """A drawn private endpoint connects the first private-link service of its subnet (else of the
         architecture) — connections to network blocks cannot be drawn."""
         subnet = self.plan.subnet(item)
-        candidates = [other for other in self.plan.resources if other.type in PRIVATE_LINK]
-        candidates.sort(key=lambda other: self.plan.subnet(other) is not subnet)
-        if not candidates:
-            raise UnsupportedBlock(
-                f"{item.node.get('name') or item.name}: an Azure private endpoint needs a storage account, database, "
-                "cache or key vault in the architecture to connect to.",
-                target_id=item.id,
-            )
-        self.add_private_endpoint(item, item.name, subnet, candidates[0])
+        self.add_private_endpoint(item, item.name, subnet, private_link_target(self.plan, item))
         self.output(item, ref(item, "azurerm_private_endpoint"))
 
     def firewall_security(self, item: Item) -> None:
