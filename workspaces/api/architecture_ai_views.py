@@ -24,8 +24,8 @@ INVALID = error_response("VALIDATION_ERROR: a bad field, or an architecture with
 AI_FAILED = error_response("GENERATION_FAILED: the AI provider failed or answered invalid output twice.")
 
 
-def _camel_keys(data: dict) -> dict:
-    """The services answer in the API's camelCase already; the serializers' snake_case fields read it back."""
+def _snake_keys(data: dict) -> dict:
+    """The services answer in camelCase (the API's form); the serializers read snake_case fields."""
     return {"".join(f"_{c.lower()}" if c.isupper() else c for c in key): value for key, value in data.items()}
 
 
@@ -45,7 +45,7 @@ class AiGenerateView(BaseAPIView):
         serializer = AiGenerateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         generated = ai_architecture_generate(user=request.user, **serializer.validated_data)
-        return Response(AiGeneratedSerializer(_camel_keys(generated)).data)
+        return Response(AiGeneratedSerializer(_snake_keys(generated)).data)
 
 
 class AiSuggestView(BaseAPIView):
@@ -60,9 +60,9 @@ class AiSuggestView(BaseAPIView):
         serializer = AiSuggestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = ai_architecture_suggest(user=request.user, **serializer.validated_data)
-        review["suggestions"] = [_camel_keys(item) for item in review["suggestions"]]
-        review["score"] = _camel_keys(review["score"])
-        return Response(AiSuggestionsSerializer(_camel_keys(review)).data)
+        review["suggestions"] = [_snake_keys(item) for item in review["suggestions"]]
+        review["score"] = _snake_keys(review["score"])
+        return Response(AiSuggestionsSerializer(_snake_keys(review)).data)
 
 
 class AiCostView(BaseAPIView):
@@ -80,5 +80,5 @@ class AiCostView(BaseAPIView):
         serializer = AiCostSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         estimate = architecture_cost_estimate(**serializer.validated_data)
-        estimate["lines"] = [_camel_keys(line) for line in estimate["lines"]]
-        return Response(CostEstimateSerializer(_camel_keys(estimate)).data)
+        estimate["lines"] = [_snake_keys(line) for line in estimate["lines"]]
+        return Response(CostEstimateSerializer(_snake_keys(estimate)).data)
