@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from templates.compose import COMPLEXITIES
 from workspaces.architecture.catalog import GENERATORS, PROVIDERS
 from workspaces.models import Workspace
 
@@ -205,7 +206,7 @@ class GenerationRunSerializer(serializers.Serializer):
 class AiGenerateSerializer(serializers.Serializer):
     prompt = serializers.CharField(max_length=4000, allow_blank=False)
     provider = serializers.ChoiceField(choices=PROVIDERS, help_text="The cloud to draw for.")
-    complexity = serializers.ChoiceField(choices=["simple", "standard", "complex"], default="standard")
+    complexity = serializers.ChoiceField(choices=COMPLEXITIES, default="standard")
     ai_provider = serializers.CharField(
         required=False, help_text="builtin or a configured AI provider; by default your key's, else builtin."
     )

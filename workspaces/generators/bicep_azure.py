@@ -13,13 +13,13 @@ from workspaces.generators.terraform_azure import (
     LOAD_BALANCERS,
     PRIVATE_DNS_ZONES,
     VIRTUAL_MACHINES,
-    _cron,
-    _recurrence,
     address_prefix,
     check_one_per_network,
     private_link_target,
+    recurrence_of,
     subnet_delegation,
     subnet_ingress,
+    timer_schedule,
 )
 
 TYPES = {
@@ -600,7 +600,10 @@ class AzureBicep:
             {"name": "FUNCTIONS_EXTENSION_VERSION", "value": "~4"},
             {"name": "FUNCTIONS_WORKER_RUNTIME", "value": "python"},
             *({"name": key, "value": setting} for key, setting in self.environment(item).items()),
-            *({"name": f"{s.name.upper()}_SCHEDULE", "value": _cron(s)} for s in self.plan.sources(item, "scheduler")),
+            *(
+                {"name": f"{s.name.upper()}_SCHEDULE", "value": timer_schedule(s)}
+                for s in self.plan.sources(item, "scheduler")
+            ),
         ]
         plan_sku = {"name": "EP1", "tier": "ElasticPremium"} if subnet else {"name": "Y1", "tier": "Dynamic"}
         version = item.config.get("pythonVersion", "3.12")
@@ -1090,7 +1093,7 @@ class AzureBicep:
         self.output(item, f"{topic}.properties.endpoint", "endpoint")
 
     def scheduler(self, item: Item) -> None:
-        frequency, interval = _recurrence(item)
+        frequency, interval = recurrence_of(item)
         actions = {}
         for target in self.plan.targets(item):
             path = "/api/" + target.config.get("handler", "scheduled") if target.type == "function_compute" else "/"

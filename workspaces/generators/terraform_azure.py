@@ -628,7 +628,7 @@ class AzureTerraform(TerraformGenerator):
         )
         settings = self.environment(item)
         for scheduler in self.plan.sources(item, "scheduler"):
-            settings[f"{scheduler.name.upper()}_SCHEDULE"] = _cron(scheduler)
+            settings[f"{scheduler.name.upper()}_SCHEDULE"] = timer_schedule(scheduler)
         app = self.placed(
             "azurerm_linux_function_app",
             item,
@@ -1204,7 +1204,7 @@ class AzureTerraform(TerraformGenerator):
         """A Logic App on a recurrence calling each target over HTTP; functions also get the schedule as an
         app setting their timer trigger can read."""
         self.add(self.placed("azurerm_logic_app_workflow", item))
-        frequency, interval = _recurrence(item)
+        frequency, interval = recurrence_of(item)
         self.add(
             block(
                 "resource",
@@ -1232,7 +1232,7 @@ class AzureTerraform(TerraformGenerator):
         self.output(item, ref(item, "azurerm_logic_app_workflow"))
 
 
-def _recurrence(item: Item) -> tuple[str, int]:
+def recurrence_of(item: Item) -> tuple[str, int]:
     """The Logic App recurrence for the block's `schedule` config (`rate(N minutes|hours|days)`, default 5 min)."""
     schedule = str(item.config.get("schedule", "rate(5 minutes)"))
     units = {"minute": "Minute", "hour": "Hour", "day": "Day"}
@@ -1242,9 +1242,9 @@ def _recurrence(item: Item) -> tuple[str, int]:
     return "Minute", 5
 
 
-def _cron(item: Item) -> str:
+def timer_schedule(item: Item) -> str:
     """The NCRONTAB (six fields) for a timer trigger."""
-    frequency, interval = _recurrence(item)
+    frequency, interval = recurrence_of(item)
     return {
         "Minute": f"0 */{interval} * * * *",
         "Hour": f"0 0 */{interval} * * *",
