@@ -31,10 +31,20 @@ class TaskInline(admin.TabularInline):
 
 @admin.register(Run)
 class RunAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "project", "owner", "status", "trigger", "provider", "created_at", "completed_at"]
+    list_display = [
+        "__str__",
+        "kind",
+        "project",
+        "workspace",
+        "owner",
+        "status",
+        "trigger",
+        "created_at",
+        "completed_at",
+    ]
     list_filter = ["status", "kind", "provider", "trigger"]
-    list_select_related = ["project", "owner"]
-    search_fields = ["id", "project__name", "project__id", "owner__email"]
+    list_select_related = ["project", "workspace", "owner"]
+    search_fields = ["id", "project__name", "project__id", "workspace__name", "workspace__id", "owner__email"]
     readonly_fields = [*(field.name for field in Run._meta.fields), "events"]
     inlines = [TaskInline]
     actions = ["cancel_runs", "retry_runs"]

@@ -87,7 +87,7 @@ class Run(models.Model):
         indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self) -> str:
-        return f"{self.project_id} run {self.run_number}"
+        return f"{self.project_id or self.workspace_id} run {self.run_number}"
 
     @property
     def is_terminal(self) -> bool:

@@ -101,8 +101,18 @@ def run_create(
     return run
 
 
+def _build_only(run: Run, verb: str) -> None:
+    if run.kind != RunKind.BUILD:
+        raise Conflict(
+            f"Generation runs cannot be {verb}; they finish in seconds — generate again instead.",
+            details={"kind": run.kind},
+            code="RUN_NOT_CANCELLABLE" if verb == "cancelled" else "CONFLICT",
+        )
+
+
 def run_retry(*, run: Run) -> Run:
     """A new run of the same spec (and provider), `trigger: "retry"`."""
+    _build_only(run, "retried")
     return run_create(project=run.project, trigger="retry", provider=run.provider, retry_of=run)
 
 
@@ -110,6 +120,7 @@ def run_retry(*, run: Run) -> Run:
 def run_cancel(*, run: Run) -> Run:
     """Ask the run to stop. A queued run stops at once; a running one at its next check (seconds)."""
     run = Run.objects.select_for_update(of=("self",)).select_related("project").get(pk=run.pk)
+    _build_only(run, "cancelled")
     if run.is_terminal:
         raise Conflict(
             f"Run {run.run_number} has already ended ({run.status}).",
@@ -192,9 +203,10 @@ def runs_sweep() -> int:
 def old_worktrees_remove() -> int:
     """Remove the worktrees of ended runs: failed ones after RUN_KEEP_FAILED_WORKTREES_HOURS."""
     kept_until = timezone.now() - timedelta(hours=settings.RUN_KEEP_FAILED_WORKTREES_HOURS)
-    ended = Run.objects.filter(status__in=TERMINAL_RUN_STATUSES, worktrees_removed_at__isnull=True).filter(
-        ~Q(status=RunStatus.FAILED) | Q(completed_at__lt=kept_until)
-    )
+    # Generation runs commit straight to their workspace repository: they have no worktrees.
+    ended = Run.objects.filter(
+        kind=RunKind.BUILD, status__in=TERMINAL_RUN_STATUSES, worktrees_removed_at__isnull=True
+    ).filter(~Q(status=RunStatus.FAILED) | Q(completed_at__lt=kept_until))
     removed = 0
     for run_id in ended.values_list("pk", flat=True):
         try:

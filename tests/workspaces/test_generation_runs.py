@@ -9,9 +9,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
+from core.api.exceptions import Conflict
 from runs.events import run_event_emit
 from runs.models import Run, RunEvent
-from runs.services import runs_sweep
+from runs.services import old_worktrees_remove, run_cancel, run_retry, runs_sweep
 from tests.factories import UserFactory
 from tests.workspaces.architectures import connect, node, three_tier
 from tests.workspaces.generation import generate
@@ -233,3 +234,14 @@ def test_a_bicep_workspace_commits_main_bicep_and_its_parameters(auth_client):
     assert files == ["infra/bicep/azure/main.bicep", "infra/bicep/azure/main.bicepparam"]
     expected = generate(three_tier(), "azure", generator="bicep", project_name="Shop")
     assert git(repo, "show", "main:infra/bicep/azure/main.bicep") == expected["main.bicep"]
+
+
+def test_generation_runs_are_not_cancelled_retried_or_swept_for_worktrees(auth_client, workspace):
+    run = Run.objects.get(pk=generate_run(auth_client, workspace).json()["data"]["id"])
+
+    with pytest.raises(Conflict):
+        run_cancel(run=run)
+    with pytest.raises(Conflict):
+        run_retry(run=run)
+    assert old_worktrees_remove() == 0
+    assert str(run) == f"{workspace['id']} run 1"
