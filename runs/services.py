@@ -53,7 +53,7 @@ def _check_concurrent_builds(owner: User) -> None:
     limit = plan_for(owner.tier)["limits"]["concurrent_builds"]
     if limit is None:
         return
-    running = Run.objects.filter(owner=owner).exclude(status__in=TERMINAL_RUN_STATUSES).count()
+    running = Run.objects.filter(owner=owner, kind=RunKind.BUILD).exclude(status__in=TERMINAL_RUN_STATUSES).count()
     if running >= limit:
         raise QuotaExceeded(
             f"Your {owner.tier} plan runs {limit} build{'s' if limit != 1 else ''} at a time; "
