@@ -10,7 +10,8 @@ from typing import Any
 from workspaces.architecture.catalog import DEFAULT_SUBTYPES, RESOURCE_KINDS
 from workspaces.architecture.model import endpoint_id, endpoints_for
 
-PLACEHOLDER_PROVIDER = "aws"
+# Templates are stored drawn for one provider; `for_provider` redraws them for the one applied.
+STORED_PROVIDER = "aws"
 SUBNET_SIZE = 8
 ROOT_ROW_Z = 24
 
@@ -34,7 +35,7 @@ class Drawing:
             "layer": {"virtual_network": "region", "subnet": "subnet"}.get(resource_type, "resource"),
             "resourceType": resource_type,
             "category": kind.category,
-            "provider": PLACEHOLDER_PROVIDER,
+            "provider": STORED_PROVIDER,
             "parentId": parent,
             "position": {"x": x, "y": 0 if kind.container else 0.5, "z": z},
             "metadata": {},

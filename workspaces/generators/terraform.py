@@ -10,8 +10,6 @@ from workspaces.generators.plan import GenerationError, Item, Plan
 class TerraformGenerator:
     """Subclasses define one method per resource type, named after it, that adds the block's resources."""
 
-    provider_label = ""
-
     def __init__(self, plan: Plan):
         self.plan = plan
         self.blocks: list[Block] = []
@@ -95,11 +93,6 @@ def cloud_text(item: Item, suffix: str = "") -> str:
 def cloud(item: Item, suffix: str = "") -> Raw:
     """The resource's name in the cloud: the project name, then the block's identifier with dashes."""
     return interpolate(Raw("var.project_name"), f"-{item.slug}{suffix}")
-
-
-def cloud_limited(item: Item, limit: int, suffix: str = "") -> Raw:
-    """A cloud name cut to the service's length limit."""
-    return Raw(f'substr("{cloud_text(item, suffix)}", 0, {limit})')
 
 
 def hcl_object(value: Any) -> str:

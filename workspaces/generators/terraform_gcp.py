@@ -65,11 +65,14 @@ class GcpTerraform(TerraformGenerator):
         return item.slug
 
     def account_for(self, item: Item) -> str:
-        """Compute runs as its own service account (or as the identity it is connected to)."""
+        """The service account compute runs as: the identity it connects to (granted its roles there), or its
+        own, granted here exactly the roles its connections need."""
         assigned = self.plan.targets(item, "identity_access", "managed_identity", "service_account")
         if assigned:
             return f"google_service_account.{assigned[0].name}"
-        return self.add_service_account(item)
+        account = self.add_service_account(item)
+        self.grant(item, account)
+        return account
 
     def add_service_account(self, item: Item) -> str:
         self.add(
@@ -430,13 +433,8 @@ class GcpTerraform(TerraformGenerator):
 
     # -- compute --------------------------------------------------------------------------------
 
-    def owns_account(self, item: Item) -> bool:
-        return not self.plan.targets(item, "identity_access", "managed_identity", "service_account")
-
     def virtual_machine(self, item: Item) -> None:
         account = self.account_for(item)
-        if self.owns_account(item):
-            self.grant(item, account)
         several = item.count > 1
         metadata = self.startup_script(item, self.environment(item))
         numbered: tuple[str | Raw, ...] = ("-", Raw("count.index")) if several else ()
@@ -467,8 +465,6 @@ class GcpTerraform(TerraformGenerator):
 
     def function_compute(self, item: Item) -> None:
         account = self.account_for(item)
-        if self.owns_account(item):
-            self.grant(item, account)
         source = f"{item.name}_source"
         self.variable(source, f"Cloud Storage bucket holding the source zip of {item.node.get('name') or item.name}.")
         function = block(
@@ -504,8 +500,6 @@ class GcpTerraform(TerraformGenerator):
 
     def container_instances(self, item: Item) -> None:
         account = self.account_for(item)
-        if self.owns_account(item):
-            self.grant(item, account)
         image = f"{item.name}_image"
         self.variable(
             image,
@@ -543,8 +537,6 @@ class GcpTerraform(TerraformGenerator):
 
     def kubernetes_cluster(self, item: Item) -> None:
         account = self.account_for(item)
-        if self.owns_account(item):
-            self.grant(item, account)
         cluster = block(
             "resource",
             "google_container_cluster",
