@@ -9,6 +9,7 @@ from core.ids import PrefixedIdField
 
 class Tier(models.TextChoices):
     FREE = "free", "Free"
+    PAID = "paid", "Paid"
     PRO = "pro", "Pro"
     ENTERPRISE = "enterprise", "Enterprise"
     HIGH_FREQUENCY = "high_frequency", "High frequency"
@@ -92,6 +93,7 @@ class UsageMetric(models.TextChoices):
     AI_REQUESTS = "ai_requests", "AI provider calls"
     AI_TOKENS_IN = "ai_tokens_in", "AI input tokens"
     AI_TOKENS_OUT = "ai_tokens_out", "AI output tokens"
+    EXECUTIONS_OVERAGE = "executions_overage", "Flow executions beyond the plan"
 
 
 class UsageCounter(models.Model):

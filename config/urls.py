@@ -6,6 +6,7 @@ from core import views
 from core.api.routing import api_path
 from core.api.views import ApiNotFoundView
 from core.realtime.views import RealtimePingView
+from flows.api.urls import webhook_routes
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -13,6 +14,8 @@ api_v1 = [
     path("", include("runs.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("templates.api.urls")),
+    path("", include("flows.api.urls")),
+    path("webhooks/", include(webhook_routes(documented=True))),
     api_path("realtime/ping", RealtimePingView.as_view(), "realtime-ping"),
     api_path("schema", SpectacularAPIView.as_view(), "schema"),
     api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), "docs"),
@@ -23,6 +26,7 @@ urlpatterns = [
     re_path(r"^health/ready/?$", views.health_ready, name="health-ready"),
     re_path(r"^health/live/?$", views.health_live, name="health-live"),
     path("admin/", admin.site.urls),
+    path("webhooks/", include(webhook_routes(documented=False))),
     path("api/v1/", include(api_v1)),
     # Unknown API routes go through DRF (envelope, rate limits); anything else is a JSON 404.
     re_path(r"^api/", ApiNotFoundView.as_view()),

@@ -58,7 +58,12 @@ def _record_call(
 
 
 def ai_structured(
-    *, user: User, provider: ResolvedProvider, request: StructuredRequest, subject: tuple[str, str]
+    *,
+    user: User,
+    provider: ResolvedProvider,
+    request: StructuredRequest,
+    subject: tuple[str, str],
+    timeout: float | None = None,
 ) -> StructuredResult:
     """Run `request` on `provider`: the answer must satisfy the schema and `request.validate`.
 
@@ -66,7 +71,8 @@ def ai_structured(
     a provider error or a timeout raises GenerationFailed naming the provider. Every call is recorded
     (AiCall, the user's usage counters); a key the provider rejects is marked invalid.
     """
-    client = provider.client(timeout=settings.AI_REQUEST_TIMEOUT_SECONDS)
+    timeout = settings.AI_REQUEST_TIMEOUT_SECONDS if timeout is None else timeout
+    client = provider.client(timeout=timeout)
     details = {"provider": provider.name, "model": provider.model}
     repair: Repair | None = None
     tokens_in = tokens_out = 0

@@ -66,12 +66,27 @@ class PlanLimitsSerializer(serializers.Serializer):
     concurrent_builds = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
     flows = serializers.IntegerField(allow_null=True)
     executions_per_month = serializers.IntegerField(allow_null=True)
+    execution_overage = serializers.BooleanField(
+        help_text="Whether executions beyond the monthly limit continue (recorded as overage) or are refused."
+    )
+    execution_retention_days = serializers.IntegerField(help_text="Executions older than this are deleted.")
     wasm_modules = serializers.IntegerField(allow_null=True)
     memory_bytes = serializers.IntegerField(allow_null=True)
 
 
 class UsageSerializer(serializers.Serializer):
+    """The plan and its usage, with the seed's UsageDashboard fields for flow executions ("runs")."""
+
     tier = serializers.ChoiceField(choices=Tier.choices)
+    period_start = serializers.DateTimeField()
+    period_end = serializers.DateTimeField()
+    runs_used = serializers.IntegerField(help_text="Flow executions this month.")
+    runs_limit = serializers.IntegerField(allow_null=True, help_text="null: unlimited.")
+    runs_percentage = serializers.FloatField()
+    runs_overage = serializers.IntegerField(help_text="Executions beyond the limit this month (paid plans).")
+    estimated_overage = serializers.FloatField(help_text="USD, at $0.50 per 1,000 executions beyond the limit.")
+    tokens_used = serializers.IntegerField(help_text="AI tokens in and out this month.")
+    days_remaining = serializers.IntegerField()
     period = PeriodSerializer(help_text="The calendar month (UTC) the counters cover.")
     limits = PlanLimitsSerializer()
     rate_limits = serializers.DictField(child=RateLimitUsageSerializer())

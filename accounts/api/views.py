@@ -43,6 +43,7 @@ from accounts.services import api_token_create, api_token_revoke, user_get_or_cr
 from core.api.exceptions import Forbidden, GitHubError, ServiceUnavailable, ValidationFailed
 from core.api.schema import error_response
 from core.api.views import BaseAPIView, ScopedViewSet
+from flows.selectors import usage_dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -195,4 +196,5 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 class UsageView(BaseAPIView):
     @extend_schema(operation_id="usage", responses=UsageSerializer, summary="Plan, limits and usage")
     def get(self, request):
-        return Response(UsageSerializer(usage_summary(user=request.user)).data)
+        usage = {**usage_summary(user=request.user), **usage_dashboard(user=request.user)}
+        return Response(UsageSerializer(usage).data)

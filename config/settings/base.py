@@ -107,6 +107,8 @@ CELERY_BEAT_SCHEDULE = {
     "remove-old-worktrees": {"task": "runs.remove_old_worktrees", "schedule": 3600.0},
     "remove-expired-exports": {"task": "runs.remove_expired_exports", "schedule": 3600.0},
     "stop-expired-previews": {"task": "runs.stop_expired_previews", "schedule": 60.0},
+    "resume-stalled-executions": {"task": "flows.sweep", "schedule": 30.0},
+    "prune-old-executions": {"task": "flows.prune_executions", "schedule": 3600.0},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
@@ -300,6 +302,27 @@ PREVIEWS_DIR = VAR_DIR / "previews"
 PREVIEW_TTL_MINUTES = env.int("PREVIEW_TTL_MINUTES", default=30)
 PREVIEW_START_TIMEOUT_SECONDS = env.float("PREVIEW_START_TIMEOUT_SECONDS", default=20.0)
 
+# AGENT FLOWS
+# ------------------------------------------------------------------------------
+# Webhook bodies above this size are refused with 413 before anything is stored.
+FLOW_WEBHOOK_MAX_BODY_BYTES = env.int("FLOW_WEBHOOK_MAX_BODY_BYTES", default=1024 * 1024)
+# The longest a `sync` webhook trigger may wait for the execution's output before answering 202.
+FLOW_WEBHOOK_MAX_SYNC_WAIT_SECONDS = env.float("FLOW_WEBHOOK_MAX_SYNC_WAIT_SECONDS", default=30.0)
+# Flow settings a definition may override (`execution:` in the organism YAML).
+FLOW_DEFAULT_TIMEOUT_SECONDS = 300
+FLOW_MAX_TIMEOUT_SECONDS = env.int("FLOW_MAX_TIMEOUT_SECONDS", default=3600)
+FLOW_DEFAULT_MAX_NODE_VISITS = 100
+FLOW_MAX_NODE_VISITS = env.int("FLOW_MAX_NODE_VISITS", default=10_000)
+# An execution whose worker has not been heard from for this long is re-queued (at most
+# FLOW_MAX_ATTEMPTS times in all), then failed.
+FLOW_STALL_SECONDS = env.int("FLOW_STALL_SECONDS", default=60)
+FLOW_MAX_ATTEMPTS = env.int("FLOW_MAX_ATTEMPTS", default=3)
+# HTTP request nodes: response bodies above this size fail the step.
+FLOW_HTTP_MAX_RESPONSE_BYTES = env.int("FLOW_HTTP_MAX_RESPONSE_BYTES", default=1024 * 1024)
+FLOW_HTTP_MAX_TIMEOUT_SECONDS = env.float("FLOW_HTTP_MAX_TIMEOUT_SECONDS", default=60.0)
+# HTTP request nodes may reach private and loopback addresses only when the operator allows it.
+FLOW_HTTP_ALLOW_PRIVATE_URLS = env.bool("FLOW_HTTP_ALLOW_PRIVATE_URLS", default=False)
+
 # API
 # ------------------------------------------------------------------------------
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=10 * 1024 * 1024)
@@ -330,7 +353,24 @@ REST_FRAMEWORK = {
 # camelCase out, camelCase or snake_case in (djangorestframework-camel-case). Documents the user owns
 # (architectures, their block configs) pass through unchanged: their keys are data, not field names.
 JSON_CAMEL_CASE = {
-    "JSON_UNDERSCOREIZE": {"no_underscore_before_number": True, "ignore_fields": ("architecture", "usage")}
+    "JSON_UNDERSCOREIZE": {
+        "no_underscore_before_number": True,
+        "ignore_fields": (
+            "architecture",
+            "usage",
+            # Flows: canvases, configs, payloads and memory values are the user's data.
+            "canvas_state",
+            "settings",
+            "input_schema",
+            "config",
+            "input",
+            "output",
+            "input_payload",
+            "output_payload",
+            "metadata",
+            "value",
+        ),
+    }
 }
 
 SPECTACULAR_SETTINGS = {
@@ -359,6 +399,11 @@ SPECTACULAR_SETTINGS = {
         "DeploymentStatusEnum": "runs.models.DeploymentStatus",
         "RunKindEnum": "runs.models.RunKind",
         "TemplateKindEnum": "templates.models.TemplateKind",
+        "FlowStatusEnum": "flows.models.FlowStatus",
+        "ExecutionStatusEnum": "flows.models.ExecutionStatus",
+        "StepStatusEnum": "flows.models.StepStatus",
+        "TriggerTypeEnum": "flows.models.TriggerType",
+        "LogLevelEnum": "flows.models.LogLevel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
@@ -370,43 +415,70 @@ SPECTACULAR_SETTINGS = {
 # Plans: every per-tier limit lives here. Rates are "<count>/<second|minute|hour|day>";
 # None means unlimited. GET /api/v1/usage reports the caller's plan.
 ANONYMOUS_RATE_LIMIT = "20/minute"
+# Webhook deliveries to one user's flows, counted per user (the sender is anonymous).
+WEBHOOK_RATE = {"webhooks": env("WEBHOOK_RATE_LIMIT", default="600/minute")}
 PLANS = {
     "free": {
-        "rate_limits": {"requests": "60/minute", "generation": "10/hour", "github_sync": "30/hour"},
+        "rate_limits": {"requests": "60/minute", "generation": "10/hour", "github_sync": "30/hour", **WEBHOOK_RATE},
         "limits": {
             "concurrent_builds": 1,
             "flows": 1,
             "executions_per_month": 1_000,
+            "execution_overage": False,
+            "execution_retention_days": 7,
             "wasm_modules": 0,
             "memory_bytes": 0,
         },
     },
+    "paid": {
+        "rate_limits": {"requests": "120/minute", "generation": "10/hour", "github_sync": "30/hour", **WEBHOOK_RATE},
+        "limits": {
+            "concurrent_builds": 2,
+            "flows": 10,
+            "executions_per_month": 10_000,
+            "execution_overage": True,
+            "execution_retention_days": 30,
+            "wasm_modules": 0,
+            "memory_bytes": 10 * 1024 * 1024,
+        },
+    },
     "pro": {
-        "rate_limits": {"requests": "300/minute", "generation": "10/hour", "github_sync": "30/hour"},
+        "rate_limits": {"requests": "300/minute", "generation": "10/hour", "github_sync": "30/hour", **WEBHOOK_RATE},
         "limits": {
             "concurrent_builds": 5,
             "flows": 100,
             "executions_per_month": 100_000,
+            "execution_overage": True,
+            "execution_retention_days": 90,
             "wasm_modules": 10,
             "memory_bytes": 100 * 1024 * 1024,
         },
     },
     "enterprise": {
-        "rate_limits": {"requests": "1000/minute", "generation": "10/hour", "github_sync": "30/hour"},
+        "rate_limits": {"requests": "1000/minute", "generation": "10/hour", "github_sync": "30/hour", **WEBHOOK_RATE},
         "limits": {
             "concurrent_builds": None,
             "flows": 1_000,
             "executions_per_month": None,
+            "execution_overage": True,
+            "execution_retention_days": 365,
             "wasm_modules": None,
             "memory_bytes": None,
         },
     },
     "high_frequency": {
-        "rate_limits": {"requests": "60000/minute", "generation": "10/hour", "github_sync": "30/hour"},
+        "rate_limits": {
+            "requests": "60000/minute",
+            "generation": "10/hour",
+            "github_sync": "30/hour",
+            "webhooks": "60000/minute",
+        },
         "limits": {
             "concurrent_builds": None,
             "flows": 1_000,
             "executions_per_month": None,
+            "execution_overage": True,
+            "execution_retention_days": 365,
             "wasm_modules": None,
             "memory_bytes": None,
         },

@@ -23,6 +23,9 @@ class StructuredRequest:
     input: dict[str, Any]
     schema: dict[str, Any]
     validate: Callable[[dict[str, Any]], list[str]] | None = field(default=None, compare=False)
+    # Sampling options for language models (flow LLM nodes set them); None leaves the model's default.
+    temperature: float | None = None
+    max_tokens: int | None = None
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,16 @@ class OpenAICompatibleProvider:
                     + "\nAnswer again with the corrected JSON object only.",
                 },
             ]
+        options = {}
+        if request.temperature is not None:
+            options["temperature"] = request.temperature
+        if request.max_tokens is not None:
+            options["max_tokens"] = request.max_tokens
         try:
             response = self.client.chat.completions.create(
                 model=self.model,
                 messages=messages,
+                **options,
                 response_format={
                     "type": "json_schema",
                     "json_schema": {"name": request.purpose.replace(".", "_"), "schema": request.schema},

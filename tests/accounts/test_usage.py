@@ -23,10 +23,21 @@ def test_usage_reports_the_plan_limits_and_counters(auth_client):
         "concurrentBuilds": 1,
         "flows": 1,
         "executionsPerMonth": 1000,
+        "executionOverage": False,
+        "executionRetentionDays": 7,
         "wasmModules": 0,
         "memoryBytes": 0,
     }
-    assert data["counters"] == {"executions": 0, "aiRequests": 0, "aiTokensIn": 150, "aiTokensOut": 0}
+    assert data["counters"] == {
+        "executions": 0,
+        "aiRequests": 0,
+        "aiTokensIn": 150,
+        "aiTokensOut": 0,
+        "executionsOverage": 0,
+    }
+    assert data["tokensUsed"] == 150
+    assert data["runsUsed"] == 0
+    assert data["runsLimit"] == 1000
     assert data["rateLimits"]["requests"] == {"limit": 60, "periodSeconds": 60, "used": 1}
     assert data["rateLimits"]["generation"] == {"limit": 10, "periodSeconds": 3600, "used": 0}
     assert data["rateLimits"]["githubSync"] == {"limit": 30, "periodSeconds": 3600, "used": 0}

@@ -68,7 +68,7 @@ def test_the_users_key_is_used_and_every_call_is_recorded(auth_client, project, 
     )
     assert (call.tokens_in, call.tokens_out, call.subject_type, call.subject_id) == (120, 80, "project", project.pk)
     counters = auth_client.get("/api/v1/usage").json()["data"]["counters"]
-    assert counters == {"executions": 0, "aiRequests": 1, "aiTokensIn": 120, "aiTokensOut": 80}
+    assert counters == {"executions": 0, "aiRequests": 1, "aiTokensIn": 120, "aiTokensOut": 80, "executionsOverage": 0}
     assert AiProviderKey.objects.get().last_used_at is not None
     assert auth_client.get(f"/api/v1/projects/{project.pk}").json()["data"]["generation"]["provider"] == "openai"
 
