@@ -130,9 +130,9 @@ class _Runner:
         )
 
     def run(self) -> None:
-        if "queue" not in self.state:
-            self._start()
         try:
+            if "queue" not in self.state:
+                self._start()
             while self.state["queue"]:
                 self._check_still_running()
                 self._visit(self.state["queue"][0])
@@ -154,11 +154,10 @@ class _Runner:
             target_node=trigger.target_node if trigger else "",
             payload=execution.input_payload,
         )
+        if not queue:
+            raise _Stop(ExecutionStatus.ERROR, f"The flow has no entry node for {execution.trigger_type} triggers.")
         self.state.update(queue=queue, visits=0, hasOutput=False, output=None, lastOutput=None)
-        with transaction.atomic():
-            Execution.objects.filter(pk=execution.pk).update(state=self.state)
-            if not queue:
-                raise _Stop(ExecutionStatus.ERROR, f"The flow has no entry node for {execution.trigger_type} triggers.")
+        Execution.objects.filter(pk=execution.pk).update(state=self.state)
 
     def _check_still_running(self) -> None:
         status = Execution.objects.filter(pk=self.execution.pk).values_list("status", flat=True).first()

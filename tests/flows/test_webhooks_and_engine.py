@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from django_celery_beat.models import PeriodicTask
 
-from flows.models import Execution, ExecutionStep, FlowLog, Trigger
+from flows.models import Execution, ExecutionStep, Flow, FlowLog, FlowVersion, Trigger
+from flows.services.executions import execution_start
 from flows.services.schedules import schedule_fire
 from tests.flows.conftest import TRANSFORM_FLOW, add_trigger, canvas, create_flow, start_flow
 from tests.stand_ins import LoopbackServer
@@ -408,8 +409,6 @@ def test_cancel_replay_stats_and_logs(pro_client, api_client, running_flow, djan
 
 def test_cancel_a_running_execution(pro_client, running_flow):
     flow, _ = running_flow()
-    from flows.models import FlowVersion
-
     execution = Execution.objects.create(
         flow_id=flow["id"], owner=pro_client.user, trigger_type="manual", version=FlowVersion.objects.get()
     )
@@ -417,3 +416,19 @@ def test_cancel_a_running_execution(pro_client, running_flow):
     assert response.status_code == 200
     assert response.json()["data"]["status"] == "cancelled"
     assert FlowLog.objects.filter(execution=execution, event_type="EXECUTION_CANCELLED").exists()
+
+
+def test_an_execution_with_no_entry_for_its_trigger_type_fails_with_a_reason(
+    pro_client, django_capture_on_commit_callbacks
+):
+    # The flow is started with a manual trigger node; the version it runs has none for schedule triggers.
+    flow = create_flow(pro_client, canvas([("go", "trigger", {"triggerType": "manual"}), ("done", "output", {})],
+                                          [("go", "done")]))  # fmt: skip
+    start_flow(pro_client, flow["id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        execution, _ = execution_start(
+            flow=Flow.objects.get(pk=flow["id"]), trigger=None, trigger_type="schedule", payload={}
+        )
+    execution.refresh_from_db()
+    assert execution.status == "error"
+    assert execution.error_message == "The flow has no entry node for schedule triggers."
