@@ -1,18 +1,13 @@
 """Reads for accounts."""
 
-from datetime import datetime
 from typing import Any
 
 import redis
 from django.utils import timezone
 
 from accounts.models import UsageCounter, UsageMetric, User
-from accounts.services import month_start
+from accounts.services import month_start, next_month_start
 from core.api.throttling import parse_rate, plan_for, rate_limit_used, user_rate_key
-
-
-def _next_month(start: datetime) -> datetime:
-    return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
 
 
 def usage_summary(*, user: User) -> dict[str, Any]:
@@ -37,7 +32,7 @@ def usage_summary(*, user: User) -> dict[str, Any]:
         rate_limits[scope] = {"limit": limit, "period_seconds": period, "used": used}
     return {
         "tier": user.tier,
-        "period": {"start": period_start, "end": _next_month(period_start)},
+        "period": {"start": period_start, "end": next_month_start(period_start)},
         "limits": plan["limits"],
         "rate_limits": rate_limits,
         "counters": counters,

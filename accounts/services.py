@@ -28,6 +28,10 @@ def month_start(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def next_month_start(start: datetime) -> datetime:
+    return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+
+
 @transaction.atomic
 def user_get_or_create(*, email: str, name: str = "", tier: str | None = None) -> tuple[User, bool]:
     email = email.strip().lower()

@@ -109,7 +109,7 @@ def evaluate(expression: str, names: dict[str, Any]) -> Any:
     parsed = _parsed_expression(expression)
     try:
         return evaluator.eval(expression, previously_parsed=parsed)
-    except Exception as exc:
+    except Exception as exc:  # any failure of the user's expression (type, name, zero division) is reported
         raise ExpressionError(f"expression {expression!r} failed: {exc}") from exc
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import httpx2
 from django.conf import settings
 
+from core.api.exceptions import ApplicationError
 from flows.expressions import ExpressionError, evaluate, render, search
 from flows.graph import Node
 from flows.models import Execution
@@ -111,8 +112,8 @@ def _llm_call(node: Node, config: dict, context: NodeContext) -> NodeResult:
     owner = context.execution.owner
     try:
         provider = provider_resolve(user=owner, requested=config.get("provider"))
-    except Exception as exc:
-        raise NodeFailed(str(getattr(exc, "message", exc))) from exc
+    except ApplicationError as exc:
+        raise NodeFailed(exc.message) from exc
     if config.get("model") and provider.name != BUILTIN:
         provider = replace(provider, model=str(config["model"]))
     request = StructuredRequest(
@@ -212,8 +213,8 @@ def _code_block(node: Node, config: dict, context: NodeContext) -> NodeResult:
                 entry = memory_write(flow=flow, key=key, value=render(config.get("value"), names))
                 return NodeResult(output={"key": key, "version": entry.version, "value": entry.value})
             return NodeResult(output={"key": key, "deleted": memory_delete(flow=flow, key=key)})
-        except Exception as exc:
-            raise NodeFailed(f"Memory {tool} '{key}': {getattr(exc, 'message', exc)}") from exc
+        except ApplicationError as exc:
+            raise NodeFailed(f"Memory {tool} '{key}': {exc.message}") from exc
     if tool == "wasm":
         raise NodeFailed("WASM modules cannot run yet; use a built-in tool (calculate, transform, memory).")
     raise NodeFailed(f"Code node '{node.name}' has no tool; set `tool`.")

@@ -7,7 +7,7 @@ from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import UsageCounter, UsageMetric, User
-from accounts.services import month_start
+from accounts.services import month_start, next_month_start
 from core.api.throttling import plan_for
 from flows.events import log_data
 from flows.models import Execution, ExecutionStatus, Flow, FlowLog
@@ -36,15 +36,11 @@ def flow_stats(flow: Flow) -> dict[str, Any]:
     }
 
 
-def _next_month(start: datetime) -> datetime:
-    return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-
-
 def usage_dashboard(*, user: User) -> dict[str, Any]:
     """The seed's UsageDashboard: this month's executions against the plan, tokens, overage, days left."""
     now = timezone.now()
     start = month_start(now)
-    end = _next_month(start)
+    end = next_month_start(start)
     limit = plan_for(user.tier)["limits"]["executions_per_month"]
     used = executions_this_month(user.pk)
     counters = dict(UsageCounter.objects.filter(user=user, period_start=start.date()).values_list("metric", "value"))

@@ -98,6 +98,13 @@ class PlanRateThrottle(_RedisThrottle):
         return self._check(request, f"requests:ip:{self.get_ident(request)}", settings.ANONYMOUS_RATE_LIMIT)
 
 
+class OwnerPlanRateThrottle(_RedisThrottle):
+    """A named limit of another user's plan, for anonymous requests made to that user's resources (webhooks)."""
+
+    def allow_for(self, request, *, owner, scope: str) -> bool:
+        return self._check(request, user_rate_key(scope, owner.pk), plan_for(owner.tier)["rate_limits"][scope])
+
+
 class ScopedPlanRateThrottle(_RedisThrottle):
     """Named limits for costly endpoints: a view sets `throttle_scope = "generation"` (or "github_sync")."""
 

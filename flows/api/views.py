@@ -33,7 +33,6 @@ from flows.api.serializers import (
     TriggerUpdateSerializer,
     UsageStatsSerializer,
 )
-from flows.definition import parse_organism_yaml, yaml_settings, yaml_to_canvas
 from flows.models import Execution, ExecutionStep, Flow, FlowLog, FlowVersion, Trigger
 from flows.selectors import flow_stats, memory_summary, usage_stats
 from flows.services.executions import execution_cancel, execution_replay, execution_run_manually
@@ -45,11 +44,9 @@ from flows.services.flows import (
     flow_update,
     flow_validation,
     flow_version_restore,
-    trigger_refs,
 )
 from flows.services.memory import memory_clear, memory_delete, memory_read, memory_set_enabled, memory_write
 from flows.services.triggers import trigger_create, trigger_delete, trigger_regenerate_token, trigger_update
-from flows.validation import flow_validate
 
 FLOW_ID = OpenApiParameter("flow_pk", str, OpenApiParameter.PATH, description="The flow's id.")
 VERSION_NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH, description="The version number.")
@@ -127,25 +124,7 @@ class FlowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         flow = self.get_object()
         serializer = FlowValidateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        if "organism_yaml" in data:
-            document = parse_organism_yaml(data["organism_yaml"])
-            canvas = yaml_to_canvas(document, previous=flow.canvas_state)
-            result = flow_validate(
-                canvas,
-                settings={**flow.settings, **yaml_settings(document)},
-                input_schema=document.get("input_schema", flow.input_schema),
-                triggers=trigger_refs(flow),
-            )
-        elif "canvas_state" in data:
-            result = flow_validate(
-                data["canvas_state"],
-                settings=flow.settings,
-                input_schema=flow.input_schema,
-                triggers=trigger_refs(flow),
-            )
-        else:
-            result = flow_validation(flow)
+        result = flow_validation(flow, **serializer.validated_data)
         return Response(result)
 
     @extend_schema(

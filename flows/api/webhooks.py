@@ -7,9 +7,6 @@ by the delivery id — and queued. The 202 is sent only after the execution row 
 Redis (quotas, the queue) is down the answer is 503 and nothing is written.
 """
 
-import time
-
-import redis
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -20,7 +17,7 @@ from rest_framework.response import Response
 from core.api.exceptions import ApplicationError, ValidationFailed
 from core.api.responses import envelope_response
 from core.api.schema import error_response
-from core.api.throttling import plan_for, rate_limit_hit, user_rate_key
+from core.api.throttling import OwnerPlanRateThrottle
 from core.api.views import BaseAPIView
 from flows.api.serializers import WebhookAcceptedSerializer, WebhookTestSerializer
 from flows.models import TERMINAL_EXECUTION_STATUSES, Execution, FlowStatus, Trigger, TriggerType
@@ -109,7 +106,9 @@ class WebhookView(BaseAPIView):
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if (declared.isdigit() and int(declared) > limit) or len(request.body) > limit:
             raise PayloadTooLarge(f"The webhook body is larger than {limit} bytes.", details={"limit": limit})
-        self._check_rate(request, flow.owner)
+        throttle = OwnerPlanRateThrottle()
+        if not throttle.allow_for(request, owner=flow.owner, scope="webhooks"):
+            raise Throttled(wait=throttle.wait())
         body = request.body
         signature = trigger.config.get("signature") or {}
         preset = signature.get("preset")
@@ -138,19 +137,6 @@ class WebhookView(BaseAPIView):
         if trigger.config.get("responseMode") == "sync":
             response.pending_job = ExecutionOutcome(execution, float(trigger.config.get("syncTimeoutSeconds", 10)))
         return response
-
-    def _check_rate(self, request, owner) -> None:
-        if not settings.RATE_LIMITS_ENABLED:
-            return
-        rate = plan_for(owner.tier)["rate_limits"]["webhooks"]
-        try:
-            state = rate_limit_hit(user_rate_key("webhooks", owner.pk), rate)
-        except redis.RedisError:
-            # Rate limiting never takes webhooks down; the quota check that follows answers 503.
-            return
-        request._request.__dict__.setdefault("rate_limit_states", []).append(state)
-        if not state.allowed:
-            raise Throttled(wait=max(1, state.reset - int(time.time())))
 
 
 class WebhookTestView(BaseAPIView):

@@ -30,10 +30,19 @@ def trigger_refs(flow: Flow) -> list[TriggerRef]:
     ]
 
 
-def flow_validation(flow: Flow) -> dict[str, Any]:
-    return flow_validate(
-        flow.canvas_state, settings=flow.settings, input_schema=flow.input_schema, triggers=trigger_refs(flow)
-    )
+def flow_validation(
+    flow: Flow, *, organism_yaml: str | None = None, canvas_state: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Validate the flow as stored, or a draft of its YAML or canvas (not saved) with the flow's triggers."""
+    canvas, settings, input_schema = flow.canvas_state, flow.settings, flow.input_schema
+    if organism_yaml is not None:
+        document = parse_organism_yaml(organism_yaml)
+        canvas = yaml_to_canvas(document, previous=flow.canvas_state)
+        settings = {**settings, **yaml_settings(document)}
+        input_schema = document.get("input_schema", input_schema)
+    elif canvas_state is not None:
+        canvas = canvas_state
+    return flow_validate(canvas, settings=settings, input_schema=input_schema, triggers=trigger_refs(flow))
 
 
 def _definition(

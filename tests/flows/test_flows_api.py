@@ -218,3 +218,16 @@ def test_delete_removes_the_flow(auth_client):
     flow = create_flow(auth_client)
     assert auth_client.delete(f"/api/v1/flows/{flow['id']}").status_code == 204
     assert not Flow.objects.exists()
+
+
+def test_validate_a_draft_without_saving_it(pro_client):
+    flow = create_flow(pro_client, TRANSFORM_FLOW)
+    draft = "listeners:\n- name: thinker\n  type: llmCall\n"
+    result = pro_client.post(f"/api/v1/flows/{flow['id']}/validate", {"organismYaml": draft}, format="json")
+    assert [issue["code"] for issue in result.json()["data"]["issues"]] == ["missing_agent_prompt"]
+    drawn = canvas([("hook", "trigger", {}), ("x", "teleport", {})], [("hook", "x")])
+    result = pro_client.post(f"/api/v1/flows/{flow['id']}/validate", {"canvasState": drawn}, format="json")
+    assert [issue["code"] for issue in result.json()["data"]["issues"]] == ["unknown_node_type"]
+    stored = pro_client.post(f"/api/v1/flows/{flow['id']}/validate").json()["data"]
+    assert stored["valid"] is True
+    assert Flow.objects.get(pk=flow["id"]).version == 1

@@ -46,7 +46,9 @@ def test_memory_write_read_cas_delete_and_exact_size(pro_client):
     assert pro_client.delete(f"{base}/profile?expectedVersion=2").status_code == 204
     assert pro_client.get(f"{base}/profile").status_code == 404
     assert FlowMemory.objects.get().used_bytes == entry_size("other", "text")
-    assert pro_client.put(f"{base}/bad key!", {"value": 1}, format="json").status_code in (400, 404)
+    bad_key = pro_client.put(f"{base}/bad key!", {"value": 1}, format="json")
+    assert bad_key.status_code == 400
+    assert "key" in bad_key.json()["error"]["details"]
 
 
 def test_memory_writes_beyond_the_plan_are_413(pro_client, settings):

@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django_celery_beat.models import PeriodicTask
 
 from flows.models import Execution, ExecutionStep, Flow, FlowLog, FlowVersion, Trigger
@@ -42,8 +43,11 @@ def test_webhook_trigger_has_token_absolute_url_and_test_route(pro_client, api_c
     assert trigger["webhookUrl"] == f"http://testserver/webhooks/{trigger['webhookToken']}"
     stored = Trigger.objects.get(pk=trigger["id"])
     assert stored.webhook_token_hash == hashlib.sha256(trigger["webhookToken"].encode()).hexdigest()
-    raw_column = Trigger.objects.filter(pk=trigger["id"]).values_list("webhook_token", flat=True)
-    assert trigger["webhookToken"] not in str(raw_column.query)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT webhook_token FROM flows_trigger WHERE id = %s", [trigger["id"]])
+        [(stored_column,)] = cursor.fetchall()
+    assert stored_column
+    assert trigger["webhookToken"] not in stored_column, "a database leak must not reveal the token"
     test = api_client.get(f"/webhooks/{trigger['webhookToken']}/test").json()["data"]
     assert test == {"valid": True, "triggerName": "webhook in", "flowName": "Flow", "flowStatus": "running"}
     assert api_client.get("/webhooks/nope/test").status_code == 404
@@ -87,6 +91,20 @@ def test_webhook_to_a_stopped_flow_is_400_with_its_status(pro_client, api_client
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "Flow is not running (status: stopped)"
     assert not Execution.objects.exists()
+
+
+def test_webhook_deliveries_count_against_the_owners_webhook_rate(
+    api_client, running_flow, settings, django_capture_on_commit_callbacks
+):
+    pro = settings.PLANS["pro"]
+    settings.PLANS = {**settings.PLANS, "pro": {**pro, "rate_limits": {**pro["rate_limits"], "webhooks": "2/minute"}}}
+    _, trigger = running_flow()
+    responses = [fire(api_client, trigger, {"name": "r"}, django_capture_on_commit_callbacks) for _ in range(3)]
+    assert [response.status_code for response in responses] == [202, 202, 429]
+    assert responses[2].json()["error"]["code"] == "RATE_LIMITED"
+    assert int(responses[2]["Retry-After"]) >= 1
+    assert responses[1]["X-RateLimit-Limit"] == "2"
+    assert Execution.objects.count() == 2
 
 
 def test_webhook_body_over_the_limit_is_413(api_client, running_flow, settings, django_capture_on_commit_callbacks):
