@@ -3,8 +3,6 @@
 Task names start with `flows.` so they are routed to the `flows` queue.
 """
 
-import logging
-
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -13,8 +11,6 @@ from flows.engine import execution_run
 from flows.models import ExecutionStatus
 from flows.services.executions import execution_finish, executions_prune, executions_sweep
 from flows.services.schedules import schedule_fire
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(

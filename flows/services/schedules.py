@@ -52,10 +52,9 @@ def slot_for(cron: str, timezone_name: str, now: datetime) -> datetime:
     """The cron time a fire at `now` is for: the latest one at or before now."""
     tz = zone(timezone_name)
     local = now.astimezone(tz).replace(second=0, microsecond=0)
-    iterator = croniter(cron, local)
     if croniter.match(cron, local):
         return local
-    return iterator.get_prev(datetime)
+    return croniter(cron, local).get_prev(datetime)
 
 
 def _crontab(cron: str, timezone_name: str) -> CrontabSchedule:
