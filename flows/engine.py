@@ -8,10 +8,13 @@ execution. The first output node sets the execution's output (else the last step
 
 Each visit is committed together with the engine's queue (`Execution.state`), the step row and its
 log entry, so a worker that dies leaves an execution that another worker continues (the sweeper
-re-queues it): finished steps are never redone. A step that was running when its worker died is
-redone only when its node has no side effects outside the execution (see `flows.nodes`); otherwise
-the execution fails rather than repeat, say, a POST. Cancellation and the execution timeout are
-checked between visits; a node's own timeout bounds its I/O.
+re-queues it): finished steps are never redone. A worker owns an execution through the claim it
+wrote into the state; every write is fenced by that claim, so a worker that was given up on (its
+heartbeat went silent and the sweeper handed the execution on) writes nothing more. A step that
+was running when its worker died is redone only when its node has no side effects outside the
+execution (see `flows.nodes`); otherwise the execution fails rather than repeat, say, a POST.
+Cancellation and the execution timeout are checked between visits; a node's own timeout bounds
+its I/O.
 """
 
 import logging
@@ -35,8 +38,6 @@ from flows.nodes import NodeContext, NodeFailed, NodeResult, has_side_effects, n
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 10.0
-
 
 class _Stop(Exception):
     """Ends the visit loop with a final status."""
@@ -45,6 +46,15 @@ class _Stop(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class _ClaimLost(Exception):
+    """Another worker owns the execution now; this one stops without writing anything."""
+
+
+def heartbeat_seconds() -> float:
+    """Several beats per stall period, so one late beat does not make a live worker look dead."""
+    return max(0.5, settings.FLOW_STALL_SECONDS / 6)
 
 
 def execution_settings(execution: Execution) -> tuple[int, int, bool]:
@@ -69,8 +79,13 @@ def execution_run(execution_id: str) -> None:
     if not _claim(execution_id, claim):
         return
     execution = Execution.objects.select_related("flow", "owner", "version", "trigger").get(pk=execution_id)
-    with _heartbeat(execution_id):
-        _Runner(execution).run()
+    with _heartbeat(execution_id, claim):
+        _Runner(execution, claim).run()
+
+
+def owned(execution_id: str, claim: str):
+    """The execution, if it is still running under this claim."""
+    return Execution.objects.filter(pk=execution_id, status=ExecutionStatus.RUNNING, state__claim=claim)
 
 
 def _claim(execution_id: str, claim: str) -> bool:
@@ -89,16 +104,14 @@ def _claim(execution_id: str, claim: str) -> bool:
 
 
 @contextmanager
-def _heartbeat(execution_id: str):
+def _heartbeat(execution_id: str, claim: str):
     """Keeps `heartbeat_at` fresh while a long node runs, so the sweeper does not take the execution."""
     stop = threading.Event()
 
     def beat() -> None:
         try:
-            while not stop.wait(HEARTBEAT_SECONDS):
-                Execution.objects.filter(pk=execution_id, status=ExecutionStatus.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
+            while not stop.wait(heartbeat_seconds()):
+                owned(execution_id, claim).update(heartbeat_at=timezone.now())
         finally:
             connection.close()
 
@@ -112,8 +125,9 @@ def _heartbeat(execution_id: str):
 
 
 class _Runner:
-    def __init__(self, execution: Execution):
+    def __init__(self, execution: Execution, claim: str):
         self.execution = execution
+        self.claim = claim
         self.graph = FlowGraph(execution.version.canvas_state)
         self.timeout, self.max_visits, self.log_payloads = execution_settings(execution)
         self.deadline = execution.started_at + timedelta(seconds=self.timeout)
@@ -139,6 +153,9 @@ class _Runner:
         except _Stop as stop:
             self._finish(stop.status, stop.message)
             return
+        except _ClaimLost:
+            logger.warning("Execution %s was handed to another worker; this one stops", self.execution.pk)
+            return
         except Exception:
             logger.exception("Execution %s failed in the engine", self.execution.pk)
             self._finish(ExecutionStatus.ERROR, "The execution failed on an internal error; it has been logged.")
@@ -157,7 +174,12 @@ class _Runner:
         if not queue:
             raise _Stop(ExecutionStatus.ERROR, f"The flow has no entry node for {execution.trigger_type} triggers.")
         self.state.update(queue=queue, visits=0, hasOutput=False, output=None, lastOutput=None)
-        Execution.objects.filter(pk=execution.pk).update(state=self.state)
+        self._save_state()
+
+    def _save_state(self, **fields: Any) -> None:
+        """Write the engine's state (and `fields`) if this worker still owns the execution."""
+        if not owned(self.execution.pk, self.claim).update(state=self.state, **fields):
+            raise _ClaimLost
 
     def _check_still_running(self) -> None:
         status = Execution.objects.filter(pk=self.execution.pk).values_list("status", flat=True).first()
@@ -175,6 +197,11 @@ class _Runner:
             raise _Stop(ExecutionStatus.ERROR, f"Node '{visit['node']}' is not in this version of the flow.")
         step = ExecutionStep.objects.filter(execution=self.execution, index=index).first()
         if step is not None and has_side_effects(node):
+            with transaction.atomic():
+                self._save_state()
+                ExecutionStep.objects.filter(pk=step.pk).update(
+                    status=StepStatus.ERROR, error="Its worker stopped during the step; it was not repeated."
+                )
             raise _Stop(
                 ExecutionStatus.ERROR,
                 f"The worker stopped during step {index} ('{node.name}'), which has side effects; "
@@ -182,6 +209,7 @@ class _Runner:
             )
         if step is None and has_side_effects(node):
             with transaction.atomic():
+                self._save_state()
                 step = ExecutionStep.objects.create(
                     execution=self.execution,
                     index=index,
@@ -244,6 +272,7 @@ class _Runner:
             "duration_ms": duration_ms,
         }
         with transaction.atomic():
+            self._save_state(tokens_used=F("tokens_used") + (result.tokens if succeeded else 0))
             if step is None:
                 ExecutionStep.objects.create(
                     execution=self.execution,
@@ -257,10 +286,6 @@ class _Runner:
                 )
             else:
                 ExecutionStep.objects.filter(pk=step.pk).update(**fields)
-            tokens = result.tokens if succeeded else 0
-            Execution.objects.filter(pk=self.execution.pk).update(
-                state=self.state, tokens_used=F("tokens_used") + tokens
-            )
             metadata: dict[str, Any] = {
                 "step": index,
                 "nodeId": node.id,
@@ -308,7 +333,7 @@ class _Runner:
         execution = self.execution
         output = self.state.get("output") if self.state.get("hasOutput") else self.state.get("lastOutput")
         with transaction.atomic():
-            updated = Execution.objects.filter(pk=execution.pk, status=ExecutionStatus.RUNNING).update(
+            updated = owned(execution.pk, self.claim).update(
                 status=status,
                 output_payload=output if status == ExecutionStatus.SUCCESS else None,
                 error_message=message,

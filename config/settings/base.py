@@ -100,6 +100,8 @@ CELERY_TASK_ROUTES = {
     "flows.*": {"queue": "flows"},
 }
 CELERY_BEAT_SCHEDULER = "core.beat:LockedDatabaseScheduler"
+# How often beat looks for flow executions whose worker went silent (see FLOW_STALL_SECONDS).
+FLOW_SWEEP_SECONDS = env.float("FLOW_SWEEP_SECONDS", default=30.0)
 # Installed into the DatabaseScheduler when beat starts; visible and editable in the admin.
 CELERY_BEAT_SCHEDULE = {
     "fail-stuck-generations": {"task": "workspaces.sweep_generations", "schedule": 60.0},
@@ -107,7 +109,7 @@ CELERY_BEAT_SCHEDULE = {
     "remove-old-worktrees": {"task": "runs.remove_old_worktrees", "schedule": 3600.0},
     "remove-expired-exports": {"task": "runs.remove_expired_exports", "schedule": 3600.0},
     "stop-expired-previews": {"task": "runs.stop_expired_previews", "schedule": 60.0},
-    "resume-stalled-executions": {"task": "flows.sweep", "schedule": 30.0},
+    "resume-stalled-executions": {"task": "flows.sweep", "schedule": FLOW_SWEEP_SECONDS},
     "prune-old-executions": {"task": "flows.prune_executions", "schedule": 3600.0},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

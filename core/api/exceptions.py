@@ -138,6 +138,10 @@ def _drf_error(exc: exceptions.APIException) -> tuple[str, str, dict[str, Any]]:
     return code, str(exc.detail), {}
 
 
+# Seconds a client is told to wait after a 503 (a dependency such as Redis is briefly unreachable).
+UNAVAILABLE_RETRY_AFTER = "5"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, Http404):
@@ -147,13 +151,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
     if isinstance(exc, ApplicationError):
         status_code, body = exc.status_code, error_envelope(exc.code, exc.message, exc.details)
+        if status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+            headers["Retry-After"] = UNAVAILABLE_RETRY_AFTER
     elif isinstance(exc, RequestDataTooBig):
         status_code, body = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, payload_too_large_envelope()
     elif isinstance(exc, BrokerUnavailable):
         logger.warning("The job queue is unreachable: %s", exc)
         status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         body = error_envelope("SERVICE_UNAVAILABLE", "The job queue is unavailable; try again shortly.")
-        headers["Retry-After"] = "5"
+        headers["Retry-After"] = UNAVAILABLE_RETRY_AFTER
     elif isinstance(exc, exceptions.APIException):
         status_code = exc.status_code
         body = error_envelope(*_drf_error(exc))

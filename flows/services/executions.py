@@ -189,13 +189,18 @@ def executions_sweep() -> dict[str, int]:
             failed += execution_finish(execution_id=execution_id, status=ExecutionStatus.ERROR, message=message)
             continue
         with transaction.atomic():
-            touched = (
-                Execution.objects.filter(pk=execution_id, status=ExecutionStatus.RUNNING)
+            execution = (
+                Execution.objects.select_for_update()
+                .filter(pk=execution_id, status=ExecutionStatus.RUNNING)
                 .filter(Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True))
-                .update(heartbeat_at=timezone.now())
+                .first()
             )
-            if not touched:
+            if execution is None:
                 continue
+            # Clearing the claim hands the execution to the next worker and fences out the silent one.
+            execution.state = {**execution.state, "claim": ""}
+            execution.heartbeat_at = timezone.now()
+            execution.save(update_fields=["state", "heartbeat_at"])
             events.execution_log(
                 execution_id=execution_id,
                 flow_id=flow_id,

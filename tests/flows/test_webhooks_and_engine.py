@@ -116,6 +116,18 @@ def test_webhook_body_over_the_limit_is_413(api_client, running_flow, settings, 
     assert not Execution.objects.exists()
 
 
+def test_webhook_answers_503_and_stores_nothing_while_redis_is_unreachable(
+    api_client, running_flow, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    _, trigger = running_flow()
+    settings.REDIS_URL = f"unix://{tmp_path}/no-redis.sock?db=0"
+    response = fire(api_client, trigger, {"name": "down"}, django_capture_on_commit_callbacks)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+    assert response["Retry-After"] == "5"
+    assert not Execution.objects.exists()
+
+
 def test_idempotency_key_repeats_return_the_first_execution(
     api_client, running_flow, django_capture_on_commit_callbacks
 ):

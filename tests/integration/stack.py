@@ -64,7 +64,8 @@ def wait_until_ready(base_url: str, processes: dict[str, subprocess.Popen], time
 
 
 class Stack:
-    """A running daphne and Celery worker; the worker can be killed (SIGKILL, whole process group) and restarted."""
+    """A running daphne and Celery worker (and beats, when started); the worker can be killed (SIGKILL, whole
+    process group) and restarted."""
 
     def __init__(self, var_dir: Path, environment: dict[str, str], worker_concurrency: int):
         self.var_dir = var_dir
@@ -95,6 +96,19 @@ class Stack:
         name = f"it-{self.port}-{self.workers_started}@%h"
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO"]
         self._start("worker", [*command, "-c", str(self.worker_concurrency), "-n", name])
+
+    def start_beat(self, name: str = "beat", scheduler: str | None = None) -> None:
+        """Celery beat; `scheduler` replaces the configured (locked) one, e.g. to run several beats at once."""
+        command = [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO", "--pidfile="]
+        self._start(name, [*command, "-S", scheduler] if scheduler else command)
+
+    def stop_process(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.terminate()
+        process.wait(timeout=20)
+
+    def worker_log(self) -> str:
+        return (self.var_dir / "worker.log").read_text(errors="replace")
 
     def kill_worker(self) -> None:
         """What a crashed machine does to the worker: every process of it dies at once, nothing is cleaned up."""

@@ -26,6 +26,7 @@ from tests.factories import UserFactory
 from tests.integration.stack import http, running_stack
 from tests.projects import approved_project, git
 from tests.stand_ins import BuildModel, OpenAIStandIn
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -60,16 +61,6 @@ def start_build(stack, member, client_project: dict) -> dict:
     status, body = http("POST", url, token, {"provider": "openai"})
     assert status == 201
     return body["data"]
-
-
-def wait_for(condition, timeout: float = 60, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise TimeoutError("the condition did not hold in time")
 
 
 def stored_events(run_id: str) -> list[dict]:

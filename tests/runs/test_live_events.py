@@ -4,16 +4,15 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
-from config.asgi import application
 from core.realtime.publish import publish
 from runs.api.streams import run_event_stream
 from runs.events import LOG, event_data, run_channel, run_event_emit
 from runs.models import Run, RunEvent
 from tests.factories import UserFactory
 from tests.projects import approved_project
+from tests.waiting import authenticated_websocket as websocket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,15 +67,6 @@ def test_a_bad_last_event_id_is_a_json_error(auth_client, built):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["code"] == "VALIDATION_ERROR"
-
-
-async def websocket(token: str) -> WebsocketCommunicator:
-    ws = WebsocketCommunicator(application, "/api/v1/ws")
-    connected, _ = await ws.connect()
-    assert connected
-    await ws.send_json_to({"type": "auth", "token": token})
-    assert (await ws.receive_json_from())["type"] == "auth"
-    return ws
 
 
 async def test_a_websocket_subscriber_replays_after_a_seq_then_gets_live_events_once_in_order(
