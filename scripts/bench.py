@@ -8,6 +8,11 @@
   to 1, 10 and 100 WebSocket clients, events per second to one watcher with no loss.
 * Architectures (scripts/bench_architecture.py): validation and Terraform generation of a 200-node
   architecture for each provider, in process.
+* Agent flows (scripts/bench_flows.py): webhook → execution-start latency, the round trip of a delivery
+  that waits for the output, and sustained executions/s for webhook → transform → output; then the
+  same against n8n@1 (installed with npm once) with Webhook → Set → Respond, and the ratio.
+
+`BENCH_ONLY=flows,http` (any of http, realtime, runs, architecture, flows) measures only those parts.
 
 The system runs from `var/bench/run` (fresh each time) with DEBUG=false; results are printed and
 written to `var/bench/<timestamp>.json`. Load generator and server share this machine's cores.
@@ -32,6 +37,7 @@ from pathlib import Path
 
 import websockets
 from bench_architecture import measure_architecture, print_architecture
+from bench_flows import measure_blocksmith_flows, measure_n8n, print_flows
 from bench_runs import ModelStandIn, measure_runs, print_runs
 from cryptography.fernet import Fernet
 
@@ -39,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "var" / "bench"
 DURATION_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = (1, 16)
+PARTS = ("http", "realtime", "runs", "architecture", "flows")
 PING_SAMPLES = 100
 SEED = """
 from accounts.services import api_token_create, user_get_or_create
@@ -138,8 +145,17 @@ def machine() -> dict:
     }
 
 
+def selected_parts() -> set[str]:
+    chosen = {part.strip() for part in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if part.strip()}
+    unknown = chosen - set(PARTS)
+    if unknown:
+        sys.exit(f"BENCH_ONLY: unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+    return chosen
+
+
 def main() -> None:
-    wrk = ensure_wrk()
+    parts = selected_parts()
+    wrk = ensure_wrk() if "http" in parts else ""
     model = ModelStandIn()
     run_dir = BENCH_DIR / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
@@ -195,36 +211,54 @@ def main() -> None:
             "duration_seconds": DURATION_SECONDS,
             "machine": machine(),
         }
-        results["http"] = []
-        for name, url, auth in scenarios:
-            run_wrk(wrk, url, 4, auth)  # warm-up, discarded
-            for connections in CONNECTIONS:
-                results["http"].append({"scenario": name, **run_wrk(wrk, url, connections, auth)})
-        pings = asyncio.run(ping_latencies(base_url, token, user_id))
-        results["realtime_ping"] = {
-            "samples": len(pings),
-            "p50_ms": round(statistics.median(pings), 2),
-            "p99_ms": round(percentile(pings, 0.99), 2),
-        }
-        results["runs"] = measure_runs(base_url, token, model)
-        results["architecture"] = measure_architecture()
+        if "http" in parts:
+            results["http"] = []
+            for name, url, auth in scenarios:
+                run_wrk(wrk, url, 4, auth)  # warm-up, discarded
+                for connections in CONNECTIONS:
+                    results["http"].append({"scenario": name, **run_wrk(wrk, url, connections, auth)})
+        if "realtime" in parts:
+            pings = asyncio.run(ping_latencies(base_url, token, user_id))
+            results["realtime_ping"] = {
+                "samples": len(pings),
+                "p50_ms": round(statistics.median(pings), 2),
+                "p99_ms": round(percentile(pings, 0.99), 2),
+            }
+        if "runs" in parts:
+            results["runs"] = measure_runs(base_url, token, model)
+        if "architecture" in parts:
+            results["architecture"] = measure_architecture()
+        if "flows" in parts:
+            results["flows"] = {"blocksmith": measure_blocksmith_flows(base_url, token)}
     finally:
         os.killpg(stack.pid, signal.SIGINT)
         stack.wait(timeout=60)
+    if "flows" in parts:
+        # n8n runs once Blocksmith has stopped, so neither takes cores from the other.
+        try:
+            results["flows"]["n8n"] = measure_n8n(BENCH_DIR / "n8n", free_port())
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+            results["flows"]["n8n"] = {"error": str(error)}
 
     host = results["machine"]
     print(f"\nBlocksmith {DURATION_SECONDS}s runs on {host['cpus']} CPUs ({host['cpu_model']})")
-    print(f"{'scenario':52} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for row in results["http"]:
-        print(
-            f"{row['scenario']:52} {row['connections']:>5} {row['requests_per_second']:>9.1f} "
-            f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['non_2xx']:>8}"
-        )
-    ping = results["realtime_ping"]
-    name = "POST /realtime/ping → worker → WebSocket event"
-    print(f"{name:52} {1:>5} {'':>9} {ping['p50_ms']:>8.2f} {ping['p99_ms']:>8.2f}")
-    print_runs(results["runs"])
-    print_architecture(results["architecture"])
+    if "http" in results:
+        print(f"{'scenario':52} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+        for row in results["http"]:
+            print(
+                f"{row['scenario']:52} {row['connections']:>5} {row['requests_per_second']:>9.1f} "
+                f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['non_2xx']:>8}"
+            )
+    if "realtime_ping" in results:
+        ping = results["realtime_ping"]
+        name = "POST /realtime/ping → worker → WebSocket event"
+        print(f"{name:52} {1:>5} {'':>9} {ping['p50_ms']:>8.2f} {ping['p99_ms']:>8.2f}")
+    if "runs" in results:
+        print_runs(results["runs"])
+    if "architecture" in results:
+        print_architecture(results["architecture"])
+    if "flows" in results:
+        print_flows(results["flows"])
     out = BENCH_DIR / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nWritten to {out.relative_to(ROOT)}")

@@ -3,11 +3,16 @@
 Uses the demo token `make run` printed (var/demo-token) unless BLOCKSMITH_TOKEN is set, and the
 server at BLOCKSMITH_URL (default http://localhost:$PORT, PORT defaulting to 8000). Prints every
 request it makes and what came back. Grows with each surface of the product.
+
+`DEMO_ONLY=flows` (or any of basics, architecture, projects, flows) runs only those parts.
 """
 
 import asyncio
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import sys
 import time
 import urllib.error
@@ -33,7 +38,9 @@ def demo_token() -> str:
     return token_file.read_text().strip()
 
 
-def call(method: str, path: str, token: str | None, body: dict | None = None) -> tuple[int, dict, Message]:
+def call(
+    method: str, path: str, token: str | None, body: dict | None = None, quiet: bool = False
+) -> tuple[int, dict, Message]:
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json"}
     if token:
@@ -45,7 +52,8 @@ def call(method: str, path: str, token: str | None, body: dict | None = None) ->
     except urllib.error.HTTPError as error:
         status, raw, response_headers = error.code, error.read(), error.headers
     payload = json.loads(raw) if raw else {}
-    print(f"  {method:6} {path:40} → {status}")
+    if not quiet:
+        print(f"  {method:6} {path:40} → {status}")
     return status, payload, response_headers
 
 
@@ -286,18 +294,156 @@ def architecture_walkthrough(token: str) -> None:
     print(f"  ai/generate: {generated['data']['explanation']} Blocks: {', '.join(blocks)}")
 
 
-def main() -> None:
-    token = demo_token()
-    print(f"Blocksmith demo against {BASE_URL}")
+FLOW_CORPUS_FILE = ROOT / "tests" / "flows" / "corpus" / "domain-flow.organism.yaml"
 
+
+def runnable_domain_flow(corpus_yaml: str) -> str:
+    """The corpus flow as a user would finish it in the editor: the calculator gets its expression, an output
+    node answers, and the nodes that need the internet or a BloxServer gateway (fetcher, Slack, partner) go."""
+    document = yaml.safe_load(corpus_yaml)
+    removed = {"fetcher", "notify-slack", "partner-org"}
+    listeners = [listener for listener in document["listeners"] if listener["name"] not in removed]
+    for listener in listeners:
+        if listener["name"] == "researcher":
+            listener["peers"] = ["calculator"]
+            listener["prompt"] = (
+                "Research {{ input.topic | default('the weather') }} for {{ input.who | default('us') }}."
+            )
+        if listener["name"] == "calculator":
+            listener["config"] = {"tool": "calculate", "expression": "len(input['text'])"}
+            listener["peers"] = ["answer"]
+    listeners.append(
+        {"name": "answer", "type": "output", "description": "What the flow returns",
+         "config": {"value": {"promptLength": "{{ input.result }}"}}}
+    )  # fmt: skip
+    document["listeners"] = listeners
+    document.pop("gateways", None)
+    return yaml.safe_dump(document, sort_keys=False)
+
+
+def deliver(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    print(f"  {'POST':6} {'/webhooks/{token}':40} → {status}")
+    return status, json.loads(raw) if raw else {}
+
+
+async def watch_flow(token: str, flow_id: str, received: list[dict], stop: asyncio.Event) -> None:
+    ws_url = BASE_URL.replace("http", "ws", 1) + "/api/v1/ws"
+    async with websockets.connect(ws_url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        await ws.recv()
+        await ws.send(json.dumps({"type": "subscribe", "channel": f"flow:{flow_id}"}))
+        print(f"  ws subscribe flow:{flow_id} → {json.loads(await ws.recv())['type']}")
+        while not stop.is_set():
+            try:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
+            except TimeoutError:
+                continue
+            entry = message["data"]
+            received.append(entry)
+            execution = (entry.get("executionId") or "")[-6:]
+            print(f"    live {execution:>6} #{entry['seq'] or '-':<2} {entry['eventType']:20} {entry['message']}")
+
+
+def executions_of(flow_path: str, token: str, quiet: bool = False) -> list[dict]:
+    _, listed, _ = call("GET", f"{flow_path}/executions?pageSize=10", token, quiet=quiet)
+    return listed["data"]
+
+
+async def fire_flow(token: str, flow: dict, webhook: dict, secret: str) -> None:
+    received: list[dict] = []
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_flow(token, flow["id"], received, stop))
+    await asyncio.sleep(0.5)
+    body = json.dumps({"topic": "tides", "who": "the harbour master"}).encode()
+    status, refused = await asyncio.to_thread(deliver, webhook["webhookUrl"], body, {})
+    print(f"    unsigned: {status} {refused['error']['message']}")
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    headers = {"X-Hub-Signature-256": signature, "X-GitHub-Delivery": secrets.token_hex(8)}
+    status, accepted = await asyncio.to_thread(deliver, webhook["webhookUrl"], body, headers)
+    print(f"    signed (GitHub preset): {status} {accepted['data']['status']} → {accepted['data']['executionId']}")
+    status, repeated = await asyncio.to_thread(deliver, webhook["webhookUrl"], body, headers)
+    print(f"    the same delivery again: {status} → {repeated['data']['executionId']} (deduplicated, nothing new)")
+    path = f"/api/v1/flows/{flow['id']}"
+    next_minute = (datetime.now(UTC) + timedelta(minutes=1)).strftime("%H:%M")
+    print(f"  waiting for beat to fire the schedule at {next_minute}:00 UTC …")
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        runs = await asyncio.to_thread(executions_of, path, token, True)
+        if any(run["triggerType"] == "schedule" and run["status"] != "running" for run in runs):
+            break
+        await asyncio.sleep(2)
+    await asyncio.sleep(1)
+    stop.set()
+    await watcher
+    print(f"  {len(received)} live log entries received on flow:{flow['id']}")
+
+
+def flow_walkthrough(token: str) -> None:
+    corpus_yaml = FLOW_CORPUS_FILE.read_text()
+    _, created, _ = call("POST", "/api/v1/flows", token, {"name": "Domain flow", "organismYaml": corpus_yaml})
+    flow = created["data"]
+    nodes = ", ".join(f"{node['data']['name']} ({node['type']})" for node in flow["canvasState"]["nodes"])
+    print(f"  imported {FLOW_CORPUS_FILE.name} as {flow['id']} v{flow['version']}: {nodes}")
+    path = f"/api/v1/flows/{flow['id']}"
+    _, validation, _ = call("POST", f"{path}/validate", token, {})
+    for issue in validation["data"]["issues"]:
+        print(f"    {issue['severity']:7} {issue['code']}: {issue['message']}")
+    status, refused, _ = call("POST", f"{path}/start", token)
+    print(f"  start refused: {status} {refused['error']['message']}")
+    _, updated, _ = call("PATCH", path, token, {"organismYaml": runnable_domain_flow(corpus_yaml)})
+    flow = updated["data"]
+    print(f"  finished in the editor (calculator expression, an output node): now v{flow['version']}")
+
+    secret = secrets.token_urlsafe(24)
+    webhook_config = {"signature": {"preset": "github", "secret": secret}}
+    _, webhook, _ = call("POST", f"{path}/triggers", token, {"type": "webhook", "name": "inbound-webhook",
+                                                          "config": webhook_config})  # fmt: skip
+    webhook = webhook["data"]
+    schedule_config = {"cron": "* * * * *", "timezone": "UTC", "payload": {"topic": "the hourly tide"}}
+    _, schedule, _ = call("POST", f"{path}/triggers", token, {"type": "schedule", "name": "every minute",
+                                                           "config": schedule_config})  # fmt: skip
+    print(f"  webhook {webhook['webhookUrl'][:60]}… (GitHub signatures required)")
+    print(f"  schedule '* * * * *' UTC, next: {', '.join(schedule['data']['nextFireTimes'][:3])}")
+    _, started, _ = call("POST", f"{path}/start", token)
+    print(f"  flow {started['data']['status']}")
+    try:
+        asyncio.run(fire_flow(token, flow, webhook, secret))
+    finally:
+        call("POST", f"{path}/stop", token)
+    for summary in reversed(executions_of(path, token)):
+        _, detail, _ = call("GET", f"{path}/executions/{summary['id']}", token)
+        execution = detail["data"]
+        print(
+            f"  execution {execution['id']} by {execution['triggerType']} (v{execution['version']}): "
+            f"{execution['status']} in {execution['durationMs']} ms → {json.dumps(execution['outputPayload'])}"
+        )
+        for step_row in execution["steps"]:
+            print(
+                f"    step {step_row['index']} {step_row['nodeName']:11} {step_row['nodeType']:10} "
+                f"{step_row['status']:8} {step_row['durationMs']:>4} ms"
+            )
+    _, stats, _ = call("GET", f"{path}/stats", token)
+    print(f"  stats: {stats['data']}")
+
+
+DEMO_PARTS = ("basics", "architecture", "projects", "flows")
+
+
+def basics_walkthrough(token: str) -> None:
     step("Health")
     status, health, _ = call("GET", "/health", None)
     print(f"  status={health.get('status')} components={health.get('components')}")
 
     step("Who am I (API token from make run)")
     status, me, headers = call("GET", "/api/v1/auth/me", token)
-    if status != 200:
-        sys.exit(f"The demo token was refused ({me.get('error')}); restart `make run` to get a fresh one.")
     user = me["data"]
     print(f"  {user['email']} ({user['id']}), tier {user['tier']}")
     print(f"  rate limit: {headers.get('X-RateLimit-Remaining')}/{headers.get('X-RateLimit-Limit')} left this minute")
@@ -328,14 +474,33 @@ def main() -> None:
     step("Realtime: a Celery worker publishes to the user's WebSocket channel")
     asyncio.run(realtime(token, user["id"]))
 
-    step("Architecture workspace: template → validate → preview → generation run (live events) → cost and review")
-    architecture_walkthrough(token)
 
-    step("App-build project: description → questions → answers → spec → feedback → approval")
-    project = project_walkthrough(token)
+def main() -> None:
+    token = demo_token()
+    parts = {part.strip() for part in os.environ.get("DEMO_ONLY", ",".join(DEMO_PARTS)).split(",") if part.strip()}
+    if parts - set(DEMO_PARTS):
+        sys.exit(f"DEMO_ONLY: choose from {', '.join(DEMO_PARTS)}")
+    print(f"Blocksmith demo against {BASE_URL}")
+    status, me, _ = call("GET", "/api/v1/auth/me", token)
+    if status != 200:
+        sys.exit(f"The demo token was refused ({me.get('error')}); restart `make run` to get a fresh one.")
 
-    step("Build run: decompose → tasks on git worktrees → merge → verify; then export and preview")
-    build_walkthrough(token, project)
+    if "basics" in parts:
+        basics_walkthrough(token)
+
+    if "architecture" in parts:
+        step("Architecture workspace: template → validate → preview → generation run (live events) → cost and review")
+        architecture_walkthrough(token)
+
+    if "projects" in parts:
+        step("App-build project: description → questions → answers → spec → feedback → approval")
+        project = project_walkthrough(token)
+        step("Build run: decompose → tasks on git worktrees → merge → verify; then export and preview")
+        build_walkthrough(token, project)
+
+    if "flows" in parts:
+        step("Agent flow: corpus YAML → validate → start → signed webhook and cron schedule → executions, live log")
+        flow_walkthrough(token)
 
     print(f"\nDone. API docs: {BASE_URL}/api/v1/docs/  Admin: {BASE_URL}/admin/")
 

@@ -5,24 +5,56 @@ A DRF view starts the job (a Celery task enqueued on commit), answers 202 and at
 asynchronously, holding no worker thread — and replaces the 202 with the job's outcome if that comes
 within the job's wait budget. Clients that get the 202 follow the job through the resource itself
 and the events it publishes.
+
+A job that names the realtime channel its progress is published on (`channel`) is checked each time
+an event arrives there, so its answer follows its last event within milliseconds; the others are
+polled every POLL_INTERVAL_SECONDS.
 """
 
 import asyncio
+from contextlib import asynccontextmanager, suppress
 from functools import wraps
 from typing import Protocol
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.http import HttpResponse
 
+from core.realtime.registry import group_name
+
 POLL_INTERVAL_SECONDS = 0.1
+# Even with a channel, look again this often: an event published while nobody listened is not replayed.
+CHANNEL_RECHECK_SECONDS = 1.0
 
 
 class PendingJob(Protocol):
     wait_seconds: float
+    channel: str | None
 
     def outcome(self) -> HttpResponse | None:
         """The final response once the job has finished, else None. Runs in a worker thread."""
+
+
+@asynccontextmanager
+async def _listening(channel: str | None):
+    """Yields a coroutine function that waits up to N seconds for the next event on `channel`."""
+    if channel is None:
+        yield lambda seconds: asyncio.sleep(min(seconds, POLL_INTERVAL_SECONDS))
+        return
+    layer = get_channel_layer()
+    name = await layer.new_channel()
+    group = group_name(channel)
+    await layer.group_add(group, name)
+
+    async def next_event(seconds: float) -> None:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(layer.receive(name), min(seconds, CHANNEL_RECHECK_SECONDS))
+
+    try:
+        yield next_event
+    finally:
+        await layer.group_discard(group, name)
 
 
 def await_pending_job(view):
@@ -35,12 +67,15 @@ def await_pending_job(view):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + job.wait_seconds
         check = database_sync_to_async(job.outcome, thread_sensitive=False)
-        while True:
-            outcome = await check()
-            if outcome is not None:
-                return outcome
-            if loop.time() >= deadline:
-                return response
-            await asyncio.sleep(POLL_INTERVAL_SECONDS)
+        # Listening starts before the first check, so an event between the two is not missed.
+        async with _listening(job.channel) as next_event:
+            while True:
+                outcome = await check()
+                if outcome is not None:
+                    return outcome
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return response
+                await next_event(remaining)
 
     return wrapper

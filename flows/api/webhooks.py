@@ -20,6 +20,7 @@ from core.api.schema import error_response
 from core.api.throttling import OwnerPlanRateThrottle
 from core.api.views import BaseAPIView
 from flows.api.serializers import WebhookAcceptedSerializer, WebhookTestSerializer
+from flows.events import execution_channel
 from flows.models import TERMINAL_EXECUTION_STATUSES, Execution, FlowStatus, Trigger, TriggerType
 from flows.services.executions import execution_start, webhook_payload
 from flows.services.triggers import token_hash
@@ -55,6 +56,7 @@ class ExecutionOutcome:
     def __init__(self, execution: Execution, wait_seconds: float):
         self.execution_id = execution.pk
         self.wait_seconds = wait_seconds
+        self.channel = execution_channel(execution.pk)
 
     def outcome(self):
         execution = (

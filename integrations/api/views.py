@@ -18,6 +18,7 @@ class KeyCheck:
         self.key_id = key_id
         self.status_code = status_code
         self.wait_seconds = settings.AI_KEY_CHECK_TIMEOUT_SECONDS
+        self.channel = None
 
     def outcome(self):
         key = AiProviderKey.objects.filter(pk=self.key_id, checked_at__isnull=False).first()

@@ -26,6 +26,7 @@ from runs.api.serializers import (
     SystemStatsSerializer,
     TaskSerializer,
 )
+from runs.events import run_channel
 from runs.models import Deployment, Export, ExportStatus, Run, RunStatus, Task
 from runs.previews import deployment_create, deployment_stop_request
 from runs.selectors import (
@@ -71,6 +72,7 @@ class RunCancellation:
     def __init__(self, run: Run):
         self.run_id = run.pk
         self.wait_seconds = settings.RUN_CANCEL_WAIT_SECONDS
+        self.channel = run_channel(run.pk)
 
     def outcome(self):
         run = Run.objects.get(pk=self.run_id)

@@ -146,11 +146,15 @@ def test_a_worker_the_sweeper_gave_up_on_writes_nothing_more(pro_client, setting
 
         server.routes[("GET", "/work")] = work
         flow = http_flow(pro_client, server, "GET")
-        # With real commits an eager task runs right after its row commits, in the same thread.
-        worker_a = threading.Thread(target=queued_execution, args=(flow,))
+        # The row alone (with real commits, the service would also run it at once, eagerly, in this thread).
+        execution = Execution.objects.create(
+            flow=flow, owner=flow.owner, trigger_type="manual", version=flow.versions.get(), input_payload={}
+        )
+        # Worker A runs it in its own thread; only worker B goes through (eager) Celery, whose "inside a task"
+        # flag is process-wide and would be left set by two eager tasks that overlap.
+        worker_a = threading.Thread(target=execution_run, args=(execution.pk,))
         worker_a.start()
         wait_for(lambda: len(server.requests) == 1, timeout=20, interval=0.02)
-        execution = Execution.objects.get()
         Execution.objects.filter(pk=execution.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
         sweeps = []
         worker_b = threading.Thread(target=lambda: sweeps.append(executions_sweep()))

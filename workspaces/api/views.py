@@ -61,6 +61,7 @@ class GenerationJob:
         self.token = project.generation_token
         self.result = result
         self.wait_seconds = settings.AI_SYNC_WAIT_SECONDS
+        self.channel = None
 
     def outcome(self):
         project = Project.objects.get(pk=self.project_id)
