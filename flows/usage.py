@@ -39,6 +39,8 @@ return count
 
 
 class QuotaUnavailable(ServiceUnavailable):
+    retry_after = 5
+
     def __init__(self) -> None:
         super().__init__("Execution quotas cannot be checked right now (Redis is unreachable); retry shortly.")
 

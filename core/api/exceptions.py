@@ -29,6 +29,8 @@ class ApplicationError(Exception):
 
     status_code = status.HTTP_400_BAD_REQUEST
     code = "VALIDATION_ERROR"
+    # Seconds a client should wait before retrying (sent as Retry-After) when the cause is passing.
+    retry_after: int | None = None
 
     def __init__(self, message: str, *, details: dict[str, Any] | None = None, code: str | None = None):
         super().__init__(message)
@@ -138,10 +140,6 @@ def _drf_error(exc: exceptions.APIException) -> tuple[str, str, dict[str, Any]]:
     return code, str(exc.detail), {}
 
 
-# Seconds a client is told to wait after a 503 (a dependency such as Redis is briefly unreachable).
-UNAVAILABLE_RETRY_AFTER = "5"
-
-
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, Http404):
@@ -151,15 +149,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
     if isinstance(exc, ApplicationError):
         status_code, body = exc.status_code, error_envelope(exc.code, exc.message, exc.details)
-        if status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
-            headers["Retry-After"] = UNAVAILABLE_RETRY_AFTER
+        if exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, RequestDataTooBig):
         status_code, body = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, payload_too_large_envelope()
     elif isinstance(exc, BrokerUnavailable):
         logger.warning("The job queue is unreachable: %s", exc)
         status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         body = error_envelope("SERVICE_UNAVAILABLE", "The job queue is unavailable; try again shortly.")
-        headers["Retry-After"] = UNAVAILABLE_RETRY_AFTER
+        headers["Retry-After"] = "5"
     elif isinstance(exc, exceptions.APIException):
         status_code = exc.status_code
         body = error_envelope(*_drf_error(exc))
