@@ -76,6 +76,22 @@ def test_a_silent_execution_is_requeued_and_the_next_worker_finishes_it(
 
 
 @pytest.mark.django_db
+def test_an_accepted_execution_whose_enqueue_was_lost_is_run_by_the_sweeper(
+    pro_client, loopback, django_capture_on_commit_callbacks
+):
+    # The row was committed (the webhook said 202) but Redis refused the task: nobody ever claimed it.
+    execution = queued_execution(http_flow(pro_client, loopback, "GET"))
+    Execution.objects.filter(pk=execution.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert executions_sweep() == {"requeued": 1, "failed": 0}
+
+    execution.refresh_from_db()
+    assert execution.status == "success"
+    assert execution.attempts == 1
+
+
+@pytest.mark.django_db
 def test_a_live_worker_keeps_its_execution(pro_client, loopback, django_capture_on_commit_callbacks):
     execution = queued_execution(http_flow(pro_client, loopback, "GET"))
     Execution.objects.filter(pk=execution.pk).update(state={"claim": "live-worker"}, heartbeat_at=timezone.now())
