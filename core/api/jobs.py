@@ -12,6 +12,7 @@ polled every POLL_INTERVAL_SECONDS.
 """
 
 import asyncio
+import logging
 from contextlib import asynccontextmanager, suppress
 from functools import wraps
 from typing import Protocol
@@ -20,8 +21,11 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.http import HttpResponse
+from redis import RedisError
 
 from core.realtime.registry import group_name
+
+logger = logging.getLogger(__name__)
 
 POLL_INTERVAL_SECONDS = 0.1
 # Even with a channel, look again this often: an event published while nobody listened is not replayed.
@@ -39,13 +43,23 @@ class PendingJob(Protocol):
 @asynccontextmanager
 async def _listening(channel: str | None):
     """Yields a coroutine function that waits up to N seconds for the next event on `channel`."""
+
+    async def poll(seconds: float) -> None:
+        await asyncio.sleep(min(seconds, POLL_INTERVAL_SECONDS))
+
     if channel is None:
-        yield lambda seconds: asyncio.sleep(min(seconds, POLL_INTERVAL_SECONDS))
+        yield poll
         return
     layer = get_channel_layer()
-    name = await layer.new_channel()
     group = group_name(channel)
-    await layer.group_add(group, name)
+    try:
+        name = await layer.new_channel()
+        await layer.group_add(group, name)
+    except (RedisError, OSError):
+        # The job was started, so its answer must not become a 500: wait for it the slow way.
+        logger.warning("Cannot listen on %s; polling the job instead", channel, exc_info=True)
+        yield poll
+        return
 
     async def next_event(seconds: float) -> None:
         with suppress(TimeoutError):
@@ -54,7 +68,8 @@ async def _listening(channel: str | None):
     try:
         yield next_event
     finally:
-        await layer.group_discard(group, name)
+        with suppress(RedisError, OSError):
+            await layer.group_discard(group, name)
 
 
 def await_pending_job(view):

@@ -56,3 +56,22 @@ async def test_a_job_that_does_not_finish_in_time_keeps_its_202():
     response = await started(job)(RequestFactory().post("/"))
     assert response.status_code == 202
     assert job.checks >= 2, "polled while it waited"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_job_whose_channel_cannot_be_joined_is_polled_instead(settings, tmp_path):
+    # The real Redis channel layer, pointed at a socket where no Redis listens.
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [f"unix://{tmp_path}/no-redis.sock"]},
+        }
+    }
+    job = CountingJob("execution:exe_unlistened")
+    answer = asyncio.create_task(started(job)(RequestFactory().post("/")))
+    await asyncio.sleep(0.35)
+    job.done = True
+    response = await asyncio.wait_for(answer, 5)
+
+    assert response.status_code == 200
+    assert job.checks >= 3, "polled, as no event can wake it"
