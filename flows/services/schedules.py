@@ -128,13 +128,7 @@ def schedule_fire(*, trigger_id: str, now: datetime | None = None) -> str:
     if config["overlap"] == "skip":
         running = Execution.objects.filter(trigger=trigger, status=ExecutionStatus.RUNNING).exclude(scheduled_for=slot)
         if running.exists():
-            events.flow_log(
-                flow_id=trigger.flow_id,
-                event_type=events.SCHEDULE_SKIPPED,
-                message=f"Schedule '{trigger.name}' skipped {slot.isoformat()}: the previous execution still runs",
-                level=LogLevel.WARNING,
-                triggerId=trigger.pk,
-            )
+            _log_skipped(trigger, f"skipped {slot.isoformat()}: the previous execution still runs", LogLevel.WARNING)
             return "skipped"
     payload = {"scheduledFor": slot.isoformat(), "timezone": config["timezone"], "payload": config["payload"]}
     try:
@@ -142,12 +136,16 @@ def schedule_fire(*, trigger_id: str, now: datetime | None = None) -> str:
             flow=trigger.flow, trigger=trigger, trigger_type=TriggerType.SCHEDULE, payload=payload, scheduled_for=slot
         )
     except ApplicationError as exc:
-        events.flow_log(
-            flow_id=trigger.flow_id,
-            event_type=events.SCHEDULE_SKIPPED,
-            message=f"Schedule '{trigger.name}' could not start an execution: {exc.message}",
-            level=LogLevel.ERROR,
-            triggerId=trigger.pk,
-        )
+        _log_skipped(trigger, f"could not start an execution: {exc.message}", LogLevel.ERROR)
         return "refused"
     return "started" if created else "duplicate"
+
+
+def _log_skipped(trigger: Trigger, reason: str, level: str) -> None:
+    events.flow_log(
+        flow_id=trigger.flow_id,
+        event_type=events.SCHEDULE_SKIPPED,
+        message=f"Schedule '{trigger.name}' {reason}",
+        level=level,
+        triggerId=trigger.pk,
+    )

@@ -277,6 +277,31 @@ def test_schedule_trigger_registers_a_periodic_task_while_running_and_fires_once
     assert task.enabled is False
 
 
+def test_schedule_overlap_skip_leaves_out_a_slot_while_the_previous_execution_runs(pro_client):
+    definition = canvas([("tick", "trigger", {"triggerType": "schedule"}), ("done", "output", {})], [("tick", "done")])
+    flow = create_flow(pro_client, definition)
+    every_minute = {"cron": "* * * * *", "timezone": "UTC"}
+    skip = add_trigger(pro_client, flow["id"], "schedule", every_minute, name="skipping")
+    allow = add_trigger(pro_client, flow["id"], "schedule", {**every_minute, "overlap": "allow"}, name="allowing")
+    start_flow(pro_client, flow["id"])
+    first = datetime(2026, 11, 24, 8, 0, 5, tzinfo=UTC)
+    second = datetime(2026, 11, 24, 8, 1, 5, tzinfo=UTC)
+    # Inside the test transaction the executions are never run, so the first ones are still running.
+    assert schedule_fire(trigger_id=skip["id"], now=first) == "started"
+    assert schedule_fire(trigger_id=allow["id"], now=first) == "started"
+
+    assert schedule_fire(trigger_id=skip["id"], now=second) == "skipped"
+    assert schedule_fire(trigger_id=allow["id"], now=second) == "started"
+
+    assert Execution.objects.filter(trigger_id=skip["id"]).count() == 1
+    assert Execution.objects.filter(trigger_id=allow["id"]).count() == 2
+    skipped = FlowLog.objects.get(event_type="SCHEDULE_SKIPPED")
+    assert skipped.level == "warning"
+    assert skipped.message == (
+        "Schedule 'skipping' skipped 2026-11-24T08:01:00+00:00: the previous execution still runs"
+    )
+
+
 def test_manual_run_checks_the_input_schema(pro_client, django_capture_on_commit_callbacks):
     flow = create_flow(
         pro_client,
